@@ -4,6 +4,9 @@
 
 use crate::source_map::Span;
 
+mod render;
+pub use render::{RenderOptions, render, render_all, render_short};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
     Error,

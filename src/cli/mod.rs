@@ -1,0 +1,209 @@
+//! The command line: the only module that knows clap. Each subcommand is a function from its
+//! arguments to an exit status; everything it does goes through the library layers.
+
+mod check;
+mod explain;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diag::{Diagnostic, RenderOptions, render_all};
+use crate::engine::{self, CheckOptions, Report};
+use crate::load;
+use crate::model::{Dataset, Severity};
+use crate::source_map::SourceMap;
+use crate::value::{Day, parse_period};
+
+/// Exit status when findings at or above `--fail-on` remain.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit status when the data or the command line could not be read.
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "crosscheck",
+    version,
+    about = "Flags where claim files contradict each other: conflicts, drift, misquotes, weak sourcing",
+    long_about = None
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// When to colour output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    /// Colour on a terminal, unless NO_COLOR is set.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check a data set: load every claim file and report the findings.
+    Check(check::CheckArgs),
+    /// Show a rule's documentation, or list the rules.
+    Explain(explain::ExplainArgs),
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style diagnostics with source lines, then a summary line.
+    Human,
+    /// One JSON object (SPEC section 6).
+    Json,
+}
+
+/// The lowest severity that fails the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl From<Severity> for FailOn {
+    fn from(s: Severity) -> FailOn {
+        match s {
+            Severity::Error => FailOn::Error,
+            Severity::Warning => FailOn::Warning,
+            Severity::Info => FailOn::Info,
+            Severity::Off => FailOn::Never,
+        }
+    }
+}
+
+impl FailOn {
+    /// Whether an unaccepted finding at or above this level remains.
+    pub fn fails(self, report: &Report) -> bool {
+        let s = report.summary();
+        match self {
+            FailOn::Error => s.error > 0,
+            FailOn::Warning => s.error + s.warning > 0,
+            FailOn::Info => s.error + s.warning + s.info > 0,
+            FailOn::Never => false,
+        }
+    }
+}
+
+/// Options shared by the commands that print a report.
+#[derive(Debug, Args)]
+pub struct Output {
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long = "output", short = 'o', value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Exit with status 1 when a finding at or above this severity is not accepted
+    /// [default: `fail_on` in crosscheck.toml, else error].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// The date taken as today by the `stale` rule (default: the system date). Fix it for
+    /// reproducible reports.
+    #[arg(long, value_name = "DATE", value_parser = parse_today)]
+    pub today: Option<Day>,
+    /// Run only this rule (repeat for several); `crosscheck explain` lists them.
+    #[arg(long, value_name = "RULE")]
+    pub select: Vec<String>,
+}
+
+impl Output {
+    /// Writes the report to `--output` (atomically) or standard output.
+    pub fn write(&self, text: &str) -> Result<(), u8> {
+        match &self.file {
+            Some(path) => crate::fsutil::atomic_write(path, text.as_bytes()).map_err(|e| {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                EXIT_BAD_INPUT
+            }),
+            None => {
+                use std::io::Write;
+                let mut out = std::io::stdout().lock();
+                // A closed pipe (`| head`) is not an error worth reporting.
+                let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+                Ok(())
+            }
+        }
+    }
+}
+
+fn parse_today(text: &str) -> Result<Day, String> {
+    let range = parse_period(text).map_err(|e| format!("expected {}", e.expected))?;
+    if range.first != range.last {
+        return Err("expected a single day such as 2026-11-22".into());
+    }
+    Ok(range.first)
+}
+
+fn system_today() -> Day {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    Day((secs / 86_400) as i32)
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() { ExitCode::from(EXIT_BAD_INPUT) } else { ExitCode::SUCCESS };
+        }
+    };
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let code = match cli.command {
+        Command::Check(args) => check::run(args, color),
+        Command::Explain(args) => explain::run(args),
+    };
+    ExitCode::from(code)
+}
+
+/// Loads the data set and runs the check; on failure, the errors are printed and the exit
+/// status returned.
+pub fn load_and_check(paths: &[PathBuf], output: &Output, color: bool) -> Result<(Dataset, Report), u8> {
+    let data = match load::load(paths) {
+        Ok(data) => data,
+        Err(failure) => return Err(print_errors(&failure.errors, &failure.files, color)),
+    };
+    let options = CheckOptions {
+        today: output.today.unwrap_or_else(system_today),
+        select: output.select.clone(),
+    };
+    match engine::check(&data, &options) {
+        Ok(report) => Ok((data, report)),
+        Err(errors) => Err(print_errors(&errors, &data.files, color)),
+    }
+}
+
+/// Renders a report in the chosen format.
+pub fn render(data: &Dataset, report: &Report, format: Format, color: bool) -> String {
+    match format {
+        Format::Human => crate::report::human::render_report(data, report, RenderOptions { color }),
+        Format::Json => crate::report::json::render_report(data, report),
+    }
+}
+
+/// Prints every load error to stderr, then a count: the data set cannot be checked.
+fn print_errors(errors: &[Diagnostic], files: &SourceMap, color: bool) -> u8 {
+    eprint!("{}", render_all(errors, files, RenderOptions { color }));
+    let n = errors.len();
+    eprintln!(
+        "\nerror: could not load the data set: {n} error{}",
+        if n == 1 { "" } else { "s" }
+    );
+    EXIT_BAD_INPUT
+}
+

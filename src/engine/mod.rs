@@ -1,0 +1,207 @@
+//! The engine: resolved records → findings.
+//!
+//! [`check`] configures the rules ([`config`]), groups comparable claims once ([`series`]),
+//! runs each rule (one file per rule under `rules/`), then does what is common to all
+//! findings: lowering for unconfirmed claims, fingerprints, acceptances, a stable order.
+
+pub mod config;
+pub mod finding;
+pub mod pack;
+mod rules;
+pub mod series;
+
+use std::collections::HashMap;
+
+use crate::diag::Diagnostic;
+use crate::model::{ClaimIdx, Dataset, Severity, Status};
+use crate::value::Day;
+
+pub use config::{Params, RuleConfig, RuleKind};
+pub use finding::{Accepted, Finding, Involved};
+pub use series::Series;
+
+/// The rule id of the finding reported for an acceptance whose finding no longer occurs.
+pub const STALE_ACCEPTANCE: &str = "stale-acceptance";
+
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// "Today", for `stale`; fix it for reproducible reports.
+    pub today: Day,
+    /// Run only the rules with these ids (all configured rules when empty).
+    pub select: Vec<String>,
+}
+
+/// What a check found, in a stable order.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    /// The rules that ran, for reports that list them (SARIF).
+    pub rules: Vec<RuleConfig>,
+}
+
+impl Report {
+    /// Counts of unaccepted findings by severity, and of accepted ones.
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary::default();
+        for f in &self.findings {
+            if f.accepted.is_some() {
+                s.accepted += 1;
+                continue;
+            }
+            match f.severity {
+                Severity::Error => s.error += 1,
+                Severity::Warning => s.warning += 1,
+                Severity::Info => s.info += 1,
+                Severity::Off => {}
+            }
+        }
+        s
+    }
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub error: usize,
+    pub warning: usize,
+    pub info: usize,
+    pub accepted: usize,
+}
+
+/// What every rule sees: the data set, its comparable series, and "today".
+pub struct Context<'d> {
+    pub data: &'d Dataset,
+    pub series: Vec<Series>,
+    pub today: Day,
+}
+
+impl Context<'_> {
+    /// Whether a rule's `where` selector admits a claim.
+    pub fn selects(&self, rule: &RuleConfig, claim: ClaimIdx) -> bool {
+        let c = self.data.claim(claim);
+        let s = &rule.selector;
+        (s.subjects.is_empty() || s.subjects.contains(&c.subject.value))
+            && (s.properties.is_empty() || s.properties.contains(&c.property))
+            && (s.sources.is_empty() || s.sources.contains(&c.source))
+    }
+}
+
+/// Runs every configured rule on the data set. Errors are `[[rule]]` records that cannot be
+/// applied (an unknown parameter, a bad value): like load errors, they stop the check.
+pub fn check(data: &Dataset, options: &CheckOptions) -> Result<Report, Vec<Diagnostic>> {
+    let mut rules = config::configure(data)?;
+    if !options.select.is_empty() {
+        check_selection(&options.select, &rules)?;
+        rules.retain(|r| options.select.contains(&r.id));
+    }
+    let ctx = Context {
+        data,
+        series: series::build(data),
+        today: options.today,
+    };
+    let mut findings = Vec::new();
+    for rule in &rules {
+        let start = findings.len();
+        rules::run(&ctx, rule, &mut findings);
+        for finding in &mut findings[start..] {
+            finding.rule = rule.id.clone();
+        }
+    }
+    for finding in &mut findings {
+        finalize(data, finding);
+    }
+    apply_acceptances(data, &mut findings);
+    sort(data, &rules, &mut findings);
+    Ok(Report { findings, rules })
+}
+
+/// Every `--select`ed id must name a rule, so a typo never silently checks nothing.
+fn check_selection(select: &[String], rules: &[RuleConfig]) -> Result<(), Vec<Diagnostic>> {
+    let known = || rules.iter().map(|r| r.id.as_str()).chain(pack::builtin_docs().iter().map(|d| d.id.as_str()));
+    let errors: Vec<Diagnostic> = select
+        .iter()
+        .filter(|id| !known().any(|k| k == id.as_str()))
+        .map(|id| {
+            let diag = Diagnostic::error(format!("no rule `{id}` to select"));
+            match crate::load::did_you_mean(id, known()) {
+                Some(near) => diag.with_help(format!("did you mean `{near}`?")),
+                None => diag.with_help("`crosscheck explain` lists the rules"),
+            }
+        })
+        .collect();
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// Lowers findings with an unconfirmed claim, and computes the fingerprint.
+fn finalize(data: &Dataset, finding: &mut Finding) {
+    let hedged = finding
+        .claims
+        .iter()
+        .any(|c| data.claim(c.idx).status == Status::Unconfirmed);
+    if hedged {
+        finding.severity = finding.severity.lowered();
+        finding
+            .notes
+            .push("severity lowered one level: a claim involved is unconfirmed".into());
+    }
+    if finding.fingerprint.is_empty() {
+        let mut ids = finding::record_ids(finding, data);
+        finding.fingerprint = finding::fingerprint(&finding.rule, &mut ids);
+    }
+}
+
+/// Marks accepted findings, and reports acceptances that match no finding as stale.
+fn apply_acceptances(data: &Dataset, findings: &mut Vec<Finding>) {
+    let by_fingerprint: HashMap<&str, usize> = findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.fingerprint.as_str(), i))
+        .collect();
+    let mut matches = Vec::new();
+    let mut stale = Vec::new();
+    for acceptance in &data.accepted {
+        match by_fingerprint.get(acceptance.finding.value.trim()) {
+            Some(&i) => matches.push((i, acceptance)),
+            None => stale.push(acceptance),
+        }
+    }
+    for (i, acceptance) in matches {
+        findings[i].accepted = Some(Accepted {
+            reason: acceptance.reason.clone(),
+            by: acceptance.by.clone(),
+            date: acceptance.date.clone(),
+        });
+    }
+    for acceptance in stale {
+        let mut f = Finding::new(
+            STALE_ACCEPTANCE,
+            Severity::Info,
+            format!(
+                "acceptance of finding {} is stale: no such finding occurs any more",
+                acceptance.finding.value
+            ),
+        )
+        .note(format!("it was accepted because: {}", acceptance.reason))
+        .note("remove the [[accepted]] record, or update its fingerprint if the finding changed");
+        f.span = Some(acceptance.finding.span);
+        let mut ids = vec![format!("accepted:{}", acceptance.finding.value)];
+        f.fingerprint = finding::fingerprint(STALE_ACCEPTANCE, &mut ids);
+        findings.push(f);
+    }
+}
+
+/// Errors first, then by rule (in the order rules are listed), then by place.
+fn sort(data: &Dataset, rules: &[RuleConfig], findings: &mut [Finding]) {
+    let rank: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
+    let place = |f: &Finding| {
+        f.primary_span(data)
+            .map(|s| (data.files.file(s.file).display.clone(), s.start))
+    };
+    findings.sort_by_cached_key(|f| {
+        (
+            f.severity,
+            rank.get(f.rule.as_str()).copied().unwrap_or(usize::MAX),
+            place(f),
+            f.fingerprint.clone(),
+        )
+    });
+}

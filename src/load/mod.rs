@@ -1,0 +1,192 @@
+//! The loader: files → typed, resolved records with spans.
+//!
+//! 1. [`discover`] finds the data files under the given paths (hidden folders, `target/` and
+//!    symbolic links skipped) in a fixed order;
+//! 2. each file is read and parsed on its own ([`parse::parse_file`]), in parallel;
+//! 3. [`resolve::resolve`] joins them: ids, references, values, defaults.
+//!
+//! Every problem becomes a [`Diagnostic`]; a run reports all of them, sorted by place.
+
+mod config;
+mod discover;
+pub mod fields;
+pub mod parse;
+mod resolve;
+mod suggest;
+pub mod text;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diag::Diagnostic;
+use crate::model::Dataset;
+use crate::source_map::{FileId, SourceFile, SourceMap};
+
+pub use discover::{DataFiles, discover};
+pub use suggest::did_you_mean;
+
+/// The name of the settings file at the data set's root.
+pub const SETTINGS_FILE: &str = "crosscheck.toml";
+/// The name of the acceptances file at the data set's root.
+pub const ACCEPTED_FILE: &str = "accepted.toml";
+/// Larger data files are refused rather than read into memory.
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// A data set that could not be loaded: every error, and the files they point into.
+#[derive(Debug)]
+pub struct LoadFailure {
+    pub files: SourceMap,
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Loads the data set made of the given files and folders (`.` when empty).
+pub fn load(paths: &[PathBuf]) -> Result<Dataset, LoadFailure> {
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let mut errors = Vec::new();
+    let found = discover(paths, &mut errors);
+    let mut data = Dataset {
+        root: found.root.clone(),
+        accepted_path: found.root.join(ACCEPTED_FILE),
+        ..Dataset::default()
+    };
+    if let Some(settings) = &found.settings {
+        config::load_settings(&mut data, settings, &mut errors);
+    }
+
+    let first_id = data.files.files().count() as u32;
+    let parsed: Vec<(SourceFile, parse::RawFile)> = found
+        .files
+        .par_iter()
+        .enumerate()
+        .map(|(i, path)| read_and_parse(FileId(first_id + i as u32), path))
+        .collect();
+    let mut raw_files = Vec::with_capacity(parsed.len());
+    for (file, raw) in parsed {
+        let id = data.files.add(file);
+        raw_files.push((id, raw));
+    }
+    if errors.is_empty() {
+        check_not_empty(paths, &raw_files, &data.files, &mut errors);
+    }
+    resolve::resolve(&mut data, raw_files, &mut errors);
+
+    if errors.is_empty() {
+        Ok(data)
+    } else {
+        sort_diagnostics(&mut errors, &data.files);
+        Err(LoadFailure { files: data.files, errors })
+    }
+}
+
+/// A data set with no records at all is almost surely the wrong path (or files emptied by
+/// accident): checking it would pass while checking nothing.
+fn check_not_empty(
+    paths: &[PathBuf],
+    files: &[(FileId, parse::RawFile)],
+    map: &SourceMap,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let has_records = files.iter().any(|(_, r)| {
+        !(r.sources.is_empty()
+            && r.claims.is_empty()
+            && r.entities.is_empty()
+            && r.properties.is_empty()
+            && r.rules.is_empty()
+            && r.accepted.is_empty()
+            && r.errors.is_empty())
+    });
+    if has_records {
+        return;
+    }
+    let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let mut diag = Diagnostic::error(format!("no records found in {}", shown.join(", ")));
+    for (id, _) in files {
+        let span = crate::source_map::Span::new(*id, 0..0);
+        diag = diag.with_primary(span, format!("{} holds no records", map.file(*id).display));
+    }
+    if files.is_empty() {
+        diag = diag.with_note("no *.toml files were found there (hidden folders and target/ are skipped)");
+    }
+    errors.push(diag.with_help("name the folder that holds the claim files, for example `crosscheck check examples/afghanistan`"));
+}
+
+/// Orders diagnostics by the place they point at (file order, then position), so a run reports
+/// them the same way every time.
+fn sort_diagnostics(errors: &mut [Diagnostic], files: &SourceMap) {
+    errors.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            d.primary_span()
+                .map(|s| (files.file(s.file).display.clone(), s.start, s.end))
+        };
+        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+    });
+}
+
+/// Reads one file and parses it. Unreadable, non-UTF-8 or oversized files become errors in the
+/// returned record set, with the file still in the source map so messages can point into it.
+fn read_and_parse(id: FileId, path: &Path) -> (SourceFile, parse::RawFile) {
+    let display = text::display_path(path);
+    let (content, problem) = match read_file(path) {
+        Ok(content) => (content, None),
+        Err((content, problem)) => (content, Some(problem)),
+    };
+    let file = SourceFile::new(path.to_path_buf(), display, content);
+    let raw = match problem {
+        None => parse::parse_file(id, &file.text),
+        Some(problem) => parse::RawFile {
+            errors: vec![problem.into_diagnostic(id, &file)],
+            ..Default::default()
+        },
+    };
+    (file, raw)
+}
+
+/// Why a file's bytes could not be used.
+enum ReadProblem {
+    Io(String),
+    NotUtf8 { offset: usize },
+    TooLarge(u64),
+}
+
+impl ReadProblem {
+    fn into_diagnostic(self, id: FileId, file: &SourceFile) -> Diagnostic {
+        let here = |offset: usize| crate::source_map::Span::new(id, offset..offset);
+        match self {
+            ReadProblem::Io(why) => Diagnostic::error(format!("cannot read {}: {why}", file.display)),
+            ReadProblem::TooLarge(len) => Diagnostic::error(format!(
+                "{} is too large to load ({} MiB; the limit is {} MiB)",
+                file.display,
+                len / (1024 * 1024),
+                MAX_FILE_BYTES / (1024 * 1024)
+            ))
+            .with_help("split it into several files, for example one per source document"),
+            ReadProblem::NotUtf8 { offset } => Diagnostic::error(format!(
+                "{} is not valid UTF-8 text",
+                file.display
+            ))
+            .with_primary(here(offset), "invalid byte here")
+            .with_help("save the file as UTF-8"),
+        }
+    }
+}
+
+/// The file's text; a UTF-8 byte order mark is dropped (editors on Windows write one). On
+/// error, the text that could be read (for pointing at the problem) and the problem.
+fn read_file(path: &Path) -> Result<String, (String, ReadProblem)> {
+    let meta = std::fs::metadata(path).map_err(|e| (String::new(), ReadProblem::Io(text::io_reason(&e))))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err((String::new(), ReadProblem::TooLarge(meta.len())));
+    }
+    let mut bytes = std::fs::read(path).map_err(|e| (String::new(), ReadProblem::Io(text::io_reason(&e))))?;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        // Offsets before the first bad byte are the same in the lossy text.
+        (lossy, ReadProblem::NotUtf8 { offset })
+    })
+}

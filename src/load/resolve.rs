@@ -1,0 +1,517 @@
+//! Records of all files → one [`Dataset`]: ids checked for duplicates, every reference turned
+//! into an index, every value read by its property's type, claim defaults filled in.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use super::fields::RawValue;
+use super::parse::{RawClaim, RawEntity, RawFile, RawRule, RawSource, type_word};
+use super::suggest::{did_you_mean, help_for};
+use crate::diag::Diagnostic;
+use crate::model::{
+    Claim, Dataset, Entity, EntityIdx, PropertyIdx, PropertyType, RuleRecord, Selector,
+    SetItem, Source, SourceIdx, Spanned, Value, fold,
+};
+use crate::source_map::{FileId, Span};
+use crate::value::{DayRange, ValueError, parse_period, parse_quantity};
+
+/// Ids of one record kind, for duplicate checks and lookups with suggestions.
+struct IdTable<I> {
+    what: &'static str,
+    ids: HashMap<String, (I, Span)>,
+}
+
+impl<I: Copy> IdTable<I> {
+    fn new(what: &'static str) -> Self {
+        IdTable {
+            what,
+            ids: HashMap::new(),
+        }
+    }
+
+    /// Registers an id; a duplicate is an error naming both places.
+    fn insert(&mut self, id: &Spanned<String>, idx: I, errors: &mut Vec<Diagnostic>) -> bool {
+        match self.ids.entry(id.value.clone()) {
+            Entry::Vacant(slot) => {
+                slot.insert((idx, id.span));
+                true
+            }
+            Entry::Occupied(first) => {
+                errors.push(
+                    Diagnostic::error(format!("duplicate {} id `{}`", self.what, id.value))
+                        .with_primary(id.span, "defined again here")
+                        .with_secondary(first.get().1, "first defined here")
+                        .with_help(format!("{} ids must be unique across the data set", self.what)),
+                );
+                false
+            }
+        }
+    }
+
+    fn get(&self, id: &str) -> Option<I> {
+        self.ids.get(id).map(|(i, _)| *i)
+    }
+
+    /// Looks up a reference, reporting an unknown one with the closest id.
+    fn resolve(&self, reference: &Spanned<String>, key: &str, errors: &mut Vec<Diagnostic>) -> Option<I> {
+        if let Some(idx) = self.get(&reference.value) {
+            return Some(idx);
+        }
+        errors.push(self.unknown(reference, key));
+        None
+    }
+
+    fn unknown(&self, reference: &Spanned<String>, key: &str) -> Diagnostic {
+        let mut diag = Diagnostic::error(format!(
+            "`{key}` names {} `{}`, which is not defined",
+            article(self.what),
+            reference.value
+        ))
+        .with_primary(reference.span, format!("no {} has this id", self.what));
+        let guess = did_you_mean(&reference.value, self.ids.keys().map(String::as_str));
+        if let Some(help) = help_for(guess) {
+            diag = diag.with_help(help);
+        } else {
+            diag = diag.with_help(format!("add a [[{}]] record with this id", self.what));
+        }
+        diag
+    }
+}
+
+fn article(what: &str) -> String {
+    if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {what}")
+    } else {
+        format!("a {what}")
+    }
+}
+
+/// Entities by id, name and alias, folded for case-insensitive lookup.
+struct EntityNames {
+    ids: IdTable<EntityIdx>,
+    names: HashMap<String, (EntityIdx, Span)>,
+    /// Each folded name as first written, for suggestions.
+    spelling: HashMap<String, String>,
+}
+
+impl EntityNames {
+    fn resolve(&self, name: &Spanned<String>, key: &str, errors: &mut Vec<Diagnostic>) -> Option<EntityIdx> {
+        if let Some(idx) = self.ids.get(&name.value) {
+            return Some(idx);
+        }
+        if let Some((idx, _)) = self.names.get(&fold(&name.value)) {
+            return Some(*idx);
+        }
+        let mut diag = Diagnostic::error(format!(
+            "`{key}` names an entity `{}`, which is not defined",
+            name.value
+        ))
+        .with_primary(name.span, "no entity has this id, name or alias");
+        // Suggest a spelling as written in the entities file, not its folded form.
+        let guess = did_you_mean(
+            &fold(&name.value),
+            self.names.keys().map(String::as_str).chain(self.ids.ids.keys().map(String::as_str)),
+        )
+        .map(|folded| self.spelling.get(folded).map_or(folded, String::as_str));
+        diag = match guess {
+            Some(g) => diag.with_help(format!("did you mean `{g}`?")),
+            None => diag.with_help("add an [[entity]] record, or this spelling to an entity's `aliases`"),
+        };
+        errors.push(diag);
+        None
+    }
+}
+
+/// Builds the dataset from every file's records. Files come in a fixed order (sorted paths),
+/// so ids, indices and messages do not depend on the order the file system lists them in.
+pub fn resolve(data: &mut Dataset, files: Vec<(FileId, RawFile)>, errors: &mut Vec<Diagnostic>) {
+    let mut properties = IdTable::new("property");
+    let mut raw_entities = Vec::new();
+    let mut raw_sources = Vec::new();
+    let mut raw_claims = Vec::new();
+    let mut raw_rules = Vec::new();
+    for (file, raw) in files {
+        errors.extend(raw.errors);
+        for property in raw.properties {
+            let id = Spanned { value: property.id.clone(), span: property.span };
+            if properties.insert(&id, PropertyIdx(data.properties.len() as u32), errors) {
+                data.properties.push(property);
+            }
+        }
+        raw_entities.extend(raw.entities);
+        let only_source = (raw.sources.len() == 1).then(|| raw.sources[0].id.value.clone());
+        raw_sources.extend(raw.sources);
+        raw_claims.extend(raw.claims.into_iter().map(|c| (file, only_source.clone(), c)));
+        raw_rules.extend(raw.rules);
+        data.accepted.extend(raw.accepted);
+    }
+
+    let names = resolve_entities(data, raw_entities, errors);
+    let sources = resolve_sources(data, raw_sources, &names, errors);
+    resolve_claims(data, raw_claims, &names, &sources, &properties, errors);
+    for rule in raw_rules {
+        data.rules.push(resolve_rule(rule, &names, &sources, &properties, errors));
+    }
+    data.entity_names = names.names.into_iter().map(|(k, (v, _))| (k, v)).collect();
+}
+
+fn resolve_entities(data: &mut Dataset, raw: Vec<RawEntity>, errors: &mut Vec<Diagnostic>) -> EntityNames {
+    let mut names = EntityNames { ids: IdTable::new("entity"), names: HashMap::new(), spelling: HashMap::new() };
+    let mut kept = Vec::new();
+    for entity in raw {
+        let idx = EntityIdx(kept.len() as u32);
+        if names.ids.insert(&entity.id, idx, errors) {
+            kept.push(entity);
+        }
+    }
+    // Names after all ids, so that an alias equal to another entity's id is caught.
+    for (i, entity) in kept.iter().enumerate() {
+        let idx = EntityIdx(i as u32);
+        let id_as_name = Spanned { value: entity.id.value.clone(), span: entity.id.span };
+        for name in std::iter::once(&id_as_name).chain(std::iter::once(&entity.name)).chain(&entity.aliases) {
+            register_name(&mut names, &kept, name, idx, errors);
+        }
+    }
+    for entity in kept {
+        let part_of = entity.part_of.as_ref().and_then(|p| {
+            let idx = names.resolve(p, "part_of", errors)?;
+            Some(Spanned { value: idx, span: p.span })
+        });
+        let not_same_as = entity
+            .not_same_as
+            .iter()
+            .filter_map(|n| Some(Spanned { value: names.resolve(n, "not_same_as", errors)?, span: n.span }))
+            .collect();
+        data.entities.push(Entity {
+            id: entity.id.value,
+            span: entity.id.span,
+            name: entity.name,
+            kind: entity.kind,
+            aliases: entity.aliases,
+            part_of,
+            not_same_as,
+            note: entity.note,
+        });
+    }
+    check_part_of_cycles(data, errors);
+    names
+}
+
+fn register_name(
+    names: &mut EntityNames,
+    entities: &[RawEntity],
+    name: &Spanned<String>,
+    idx: EntityIdx,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let key = fold(&name.value);
+    if key.is_empty() {
+        return;
+    }
+    match names.names.entry(key.clone()) {
+        Entry::Vacant(slot) => {
+            slot.insert((idx, name.span));
+            names.spelling.insert(key, name.value.clone());
+        }
+        Entry::Occupied(first) if first.get().0 != idx => {
+            let other = &entities[first.get().0.index()].id.value;
+            errors.push(
+                Diagnostic::error(format!(
+                    "the name `{}` belongs to two entities, `{}` and `{other}`",
+                    name.value,
+                    entities[idx.index()].id.value
+                ))
+                .with_primary(name.span, "used again here")
+                .with_secondary(first.get().1, format!("already a name of `{other}`"))
+                .with_help("claims could not tell which one is meant: keep the name on one entity only"),
+            );
+        }
+        Entry::Occupied(_) => {}
+    }
+}
+
+/// `part_of` must form a forest: a cycle is an error, found without recursion so that long
+/// chains cannot overflow the stack.
+fn check_part_of_cycles(data: &Dataset, errors: &mut Vec<Diagnostic>) {
+    // 0 = not visited, 1 = on the current path, 2 = done.
+    let mut state = vec![0u8; data.entities.len()];
+    for start in 0..data.entities.len() {
+        let mut path = Vec::new();
+        let mut current = Some(start);
+        while let Some(i) = current {
+            match state[i] {
+                2 => break,
+                1 => {
+                    let cycle_start = path.iter().position(|&p| p == i).unwrap_or(0);
+                    let cycle: Vec<usize> = path[cycle_start..].to_vec();
+                    let names: Vec<&str> = cycle.iter().map(|&c| data.entities[c].id.as_str()).collect();
+                    let first = &data.entities[cycle[0]];
+                    let mut diag = Diagnostic::error(format!(
+                        "`part_of` forms a cycle: {} → {}",
+                        names.join(" → "),
+                        names[0]
+                    ));
+                    if let Some(p) = &first.part_of {
+                        diag = diag.with_primary(p.span, "this part_of closes the cycle");
+                    }
+                    errors.push(diag.with_help("an entity cannot be a part of itself, directly or through others"));
+                    break;
+                }
+                _ => {
+                    state[i] = 1;
+                    path.push(i);
+                    current = data.entities[i].part_of.as_ref().map(|p| p.value.index());
+                }
+            }
+        }
+        for p in path {
+            state[p] = 2;
+        }
+    }
+}
+
+fn resolve_sources(
+    data: &mut Dataset,
+    raw: Vec<RawSource>,
+    names: &EntityNames,
+    errors: &mut Vec<Diagnostic>,
+) -> IdTable<SourceIdx> {
+    let mut ids = IdTable::new("source");
+    let mut kept = Vec::new();
+    for source in raw {
+        if ids.insert(&source.id, SourceIdx(kept.len() as u32), errors) {
+            kept.push(source);
+        }
+    }
+    for source in kept {
+        let party = source.party.as_ref().and_then(|p| names.resolve(p, "party", errors));
+        let cites = source
+            .cites
+            .iter()
+            .filter_map(|c| Some(Spanned { value: ids.resolve(c, "cites", errors)?, span: c.span }))
+            .collect();
+        let text = source.text.as_ref().and_then(|t| super::text::load_text(data, t, errors));
+        data.sources.push(Source {
+            id: source.id.value,
+            span: source.id.span,
+            title: source.title,
+            publisher: source.publisher,
+            author: source.author,
+            url: source.url,
+            language: source.language,
+            note: source.note,
+            published: source.published,
+            kind: source.kind,
+            party,
+            grade: source.grade,
+            cites,
+            text,
+        });
+    }
+    ids
+}
+
+fn resolve_claims(
+    data: &mut Dataset,
+    raw: Vec<(FileId, Option<String>, RawClaim)>,
+    names: &EntityNames,
+    sources: &IdTable<SourceIdx>,
+    properties: &IdTable<PropertyIdx>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let mut claim_ids: IdTable<u32> = IdTable::new("claim");
+    let mut default_id_counts: HashMap<String, u32> = HashMap::new();
+    for (_file, only_source, claim) in raw {
+        let source = match (&claim.source, &only_source) {
+            (Some(s), _) => sources.resolve(s, "source", errors),
+            (None, Some(only)) => sources.get(only),
+            (None, None) => {
+                errors.push(
+                    Diagnostic::error("this claim does not say which source it comes from")
+                        .with_primary(claim.header, "no `source` here")
+                        .with_help("add `source = \"<source id>\"`; it may be left out only in a file with exactly one [[source]]"),
+                );
+                None
+            }
+        };
+        let subject = names.resolve(&claim.subject, "subject", errors);
+        let property = properties.resolve(&claim.property, "property", errors);
+        let according_to = claim.according_to.as_ref().and_then(|a| {
+            Some(Spanned { value: sources.resolve(a, "according_to", errors)?, span: a.span })
+        });
+        let (Some(source), Some(subject), Some(property)) = (source, subject, property) else {
+            continue;
+        };
+        let Some(value) = read_value(data, property, &claim.value, names, errors) else {
+            continue;
+        };
+        let (as_of, as_of_span) = claim_time(data, &claim, source, according_to.as_ref());
+        let id = match &claim.id {
+            Some(id) => id.clone(),
+            None => {
+                let base = format!(
+                    "{}/{}.{}",
+                    data.sources[source.index()].id,
+                    data.entities[subject.index()].id,
+                    data.properties[property.index()].id
+                );
+                let n = default_id_counts.entry(base.clone()).or_insert(0);
+                *n += 1;
+                let value = if *n == 1 { base } else { format!("{base}~{n}") };
+                Spanned { value, span: claim.header }
+            }
+        };
+        if !claim_ids.insert(&id, data.claims.len() as u32, errors) {
+            continue;
+        }
+        data.claims.push(Claim {
+            id: id.value,
+            span: claim.header,
+            source,
+            subject: Spanned { value: subject, span: claim.subject.span },
+            property,
+            value,
+            value_text: Spanned { value: raw_text(&claim.value.value), span: claim.value.span },
+            as_of,
+            as_of_span,
+            scope: claim.scope.as_deref().map(fold).unwrap_or_default(),
+            according_to,
+            status: claim.status,
+            quote: claim.quote,
+            locator: claim.locator,
+            note: claim.note,
+        });
+    }
+}
+
+/// When the claim's value held: its own `as_of`, else the publication date of the source it
+/// relays (a figure relayed from a report is as of that report), else of its own source.
+fn claim_time(
+    data: &Dataset,
+    claim: &RawClaim,
+    source: SourceIdx,
+    according_to: Option<&Spanned<SourceIdx>>,
+) -> (Option<DayRange>, Option<Span>) {
+    if let Some(as_of) = &claim.as_of {
+        return (Some(as_of.value), Some(as_of.span));
+    }
+    let from = according_to
+        .and_then(|a| data.sources[a.value.index()].published.as_ref())
+        .or(data.sources[source.index()].published.as_ref());
+    (from.map(|p| p.value), from.map(|p| p.span))
+}
+
+/// The value as written, for reports.
+fn raw_text(value: &RawValue) -> String {
+    match value {
+        RawValue::String(s, _) => s.clone(),
+        RawValue::Number(n) => crate::value::format_number(*n),
+        RawValue::Date(d) => d.to_string(),
+        RawValue::Array(items) => {
+            let parts: Vec<String> = items.iter().map(|i| raw_text(&i.value)).collect();
+            format!("[{}]", parts.join(", "))
+        }
+    }
+}
+
+fn read_value(
+    data: &Dataset,
+    property: PropertyIdx,
+    raw: &Spanned<RawValue>,
+    names: &EntityNames,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Value> {
+    let prop = &data.properties[property.index()];
+    let settings = &data.settings.values;
+    let result = match (&raw.value, prop.ty) {
+        (RawValue::Number(n), PropertyType::Quantity) => Ok(Value::Quantity(crate::value::Interval::exact(*n))),
+        (RawValue::String(s, start), PropertyType::Quantity) => {
+            parse_quantity(s, settings).map(Value::Quantity).map_err(|e| value_error(raw.span, s, *start, &e))
+        }
+        (RawValue::Date(d), PropertyType::Date) => Ok(Value::Date(*d)),
+        (RawValue::String(s, start), PropertyType::Date) => {
+            parse_period(s).map(Value::Date).map_err(|e| value_error(raw.span, s, *start, &e))
+        }
+        (RawValue::String(s, _), PropertyType::Entity) => {
+            let name = Spanned { value: s.clone(), span: raw.span };
+            return names.resolve(&name, "value", errors).map(Value::Entity);
+        }
+        (RawValue::String(s, _), PropertyType::Text) => Ok(Value::Text(fold(s))),
+        (RawValue::String(s, _), PropertyType::Set) if fold(s) == "none" => Ok(Value::Set(Vec::new())),
+        (RawValue::String(s, _), PropertyType::Set) => Ok(Value::Set(vec![set_item(names, s)])),
+        (RawValue::Array(items), PropertyType::Set) => {
+            let mut set = Vec::with_capacity(items.len());
+            for item in items {
+                match &item.value {
+                    RawValue::String(s, _) => set.push(set_item(names, s)),
+                    _ => errors.push(
+                        Diagnostic::error(format!("the members of set property `{}` must be strings", prop.id))
+                            .with_primary(item.span, "not a string"),
+                    ),
+                }
+            }
+            set.sort();
+            set.dedup();
+            Ok(Value::Set(set))
+        }
+        (_, ty) => Err(Diagnostic::error(format!(
+            "property `{}` is of type `{}`, which this value cannot be",
+            prop.id,
+            type_word(ty)
+        ))
+        .with_primary(raw.span, expected_for(ty))
+        .with_secondary(prop.span, format!("`{}` is declared here", prop.id))),
+    };
+    result.map_err(|e| errors.push(e)).ok()
+}
+
+fn expected_for(ty: PropertyType) -> &'static str {
+    match ty {
+        PropertyType::Quantity => "expected a number or a string such as \"2,500–6,000\"",
+        PropertyType::Date => "expected a date such as 2022-07-31 or \"July 2020\"",
+        PropertyType::Entity => "expected the id or a name of an entity",
+        PropertyType::Set => "expected a list such as [\"Kunar\", \"Nuristan\"]",
+        PropertyType::Text => "expected a string",
+    }
+}
+
+fn set_item(names: &EntityNames, text: &str) -> SetItem {
+    let folded = fold(text);
+    match names.ids.get(text).or_else(|| names.names.get(&folded).map(|(i, _)| *i)) {
+        Some(idx) => SetItem::Entity(idx),
+        None => SetItem::Text(folded),
+    }
+}
+
+fn value_error(span: Span, text: &str, content_start: Option<usize>, err: &ValueError) -> Diagnostic {
+    let inner = match content_start {
+        Some(start) => Span {
+            file: span.file,
+            start: (start + err.offset) as u32,
+            end: (start + err.offset + err.len) as u32,
+        },
+        None => span,
+    };
+    let mut diag = Diagnostic::error(format!("cannot read the value {text:?}: expected {}", err.expected))
+        .with_primary(inner, format!("expected {}", err.expected));
+    if let Some(note) = &err.note {
+        diag = diag.with_note(note.clone());
+    }
+    diag
+}
+
+fn resolve_rule(
+    rule: RawRule,
+    names: &EntityNames,
+    sources: &IdTable<SourceIdx>,
+    properties: &IdTable<PropertyIdx>,
+    errors: &mut Vec<Diagnostic>,
+) -> RuleRecord {
+    let selector = Selector {
+        subjects: rule.subjects.iter().filter_map(|s| names.resolve(s, "where.subject", errors)).collect(),
+        properties: rule.properties.iter().filter_map(|p| properties.resolve(p, "where.property", errors)).collect(),
+        sources: rule.sources.iter().filter_map(|s| sources.resolve(s, "where.source", errors)).collect(),
+    };
+    RuleRecord { id: rule.id, kind: rule.kind, severity: rule.severity, selector, params: rule.params }
+}
+
