@@ -5,11 +5,21 @@
 //! This layer knows nothing about files or records: errors carry byte offsets into the value
 //! string, and the loader maps them to file, line and column.
 
+mod date;
 mod day;
 mod interval;
+mod lexicon;
+mod number;
+mod quantity;
+mod scan;
+mod words;
 
+pub use date::{parse_percentage, parse_period, parse_window};
 pub use day::{Day, DayRange};
-pub use interval::{Bound, Interval};
+pub use interval::{Bound, Interval, format_number};
+pub use lexicon::{Lexicon, ValueSettings};
+pub use quantity::parse_quantity;
+pub use scan::{find_periods, find_quantities};
 
 use std::fmt;
 
