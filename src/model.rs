@@ -2,6 +2,8 @@
 //! [`Dataset`], every value is parsed, and every record keeps the spans its messages point at.
 
 use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 use crate::source_map::{FileId, SourceMap, Span};
@@ -39,20 +41,20 @@ index_type!(
 );
 
 /// A value with the span of the text it came from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Spanned<T> {
     pub value: T,
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum SourceKind {
     Primary,
     Secondary,
 }
 
 /// An Admiralty grade: reliability `A`–`F` and credibility `1`–`6`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Grade {
     pub reliability: char,
     pub credibility: u8,
@@ -85,7 +87,7 @@ pub struct Source {
     pub text: Option<FileId>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum EntityKind {
     Group,
     Person,
@@ -114,7 +116,7 @@ impl Entity {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum PropertyType {
     Quantity,
     Date,
@@ -123,7 +125,7 @@ pub enum PropertyType {
     Text,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Measure {
     /// A state that holds at a time (fighters, members).
     Level,
@@ -131,7 +133,7 @@ pub enum Measure {
     Count,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Property {
     pub id: String,
     pub span: Span,
@@ -163,7 +165,7 @@ pub enum Value {
     Text(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Status {
     Asserted,
     Unconfirmed,
@@ -194,7 +196,7 @@ pub struct Claim {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Severity {
     Error,
     Warning,
@@ -224,7 +226,7 @@ impl Severity {
 
 /// A parameter of a `[[rule]]` record, kept as written: the engine knows each kind's
 /// parameters and checks them.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ParamValue {
     String(String),
     Number(f64),
@@ -257,7 +259,7 @@ pub struct RuleRecord {
 }
 
 /// An `[[accepted]]` record.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Acceptance {
     pub finding: Spanned<String>,
     pub reason: String,

@@ -15,6 +15,37 @@ pub struct Span {
     pub end: u32,
 }
 
+// Spans are serialized without their file: a file's cached records are read back for whatever
+// `FileId` the file has in this run, which `with_file` names. Every span in a file's records
+// points into that same file.
+thread_local! {
+    static DESERIALIZING: std::cell::Cell<Option<FileId>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `f` with spans deserialized as spans of `file`.
+pub fn with_file<R>(file: FileId, f: impl FnOnce() -> R) -> R {
+    let previous = DESERIALIZING.with(|d| d.replace(Some(file)));
+    let result = f();
+    DESERIALIZING.with(|d| d.set(previous));
+    result
+}
+
+impl serde::Serialize for Span {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (self.start, self.end).serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Span {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Span, D::Error> {
+        let (start, end) = <(u32, u32)>::deserialize(deserializer)?;
+        let file = DESERIALIZING
+            .with(|d| d.get())
+            .ok_or_else(|| serde::de::Error::custom("a span read outside `with_file`"))?;
+        Ok(Span { file, start, end })
+    }
+}
+
 impl Span {
     pub fn new(file: FileId, range: std::ops::Range<usize>) -> Span {
         Span {

@@ -13,7 +13,7 @@ use crate::value::{Day, DayRange, ValueError, parse_period};
 type TomlSpanned<'i> = toml::Spanned<DeValue<'i>>;
 
 /// A value as written in a claim's `value`, before the property type says how to read it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum RawValue {
     /// A string and the offset of its first content byte in the file, when the file's bytes
     /// between the quotes are exactly the string (no escapes), so errors inside it can point at

@@ -7,6 +7,7 @@
 //!
 //! Every problem becomes a [`Diagnostic`]; a run reports all of them, sorted by place.
 
+pub mod cache;
 mod config;
 mod discover;
 pub mod fields;
@@ -40,8 +41,22 @@ pub struct LoadFailure {
     pub errors: Vec<Diagnostic>,
 }
 
-/// Loads the data set made of the given files and folders (`.` when empty).
+/// How to load.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Use the parse cache: in this folder, or in `.crosscheck-cache/` at the data set root
+    /// when `cache_dir` is `None` and `use_cache` is set.
+    pub use_cache: bool,
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// Loads the data set made of the given files and folders (`.` when empty), without a cache.
 pub fn load(paths: &[PathBuf]) -> Result<Dataset, LoadFailure> {
+    load_with(paths, &LoadOptions::default())
+}
+
+/// Loads the data set made of the given files and folders (`.` when empty).
+pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, LoadFailure> {
     let default = [PathBuf::from(".")];
     let paths = if paths.is_empty() { &default[..] } else { paths };
     let mut errors = Vec::new();
@@ -55,12 +70,15 @@ pub fn load(paths: &[PathBuf]) -> Result<Dataset, LoadFailure> {
         config::load_settings(&mut data, settings, &mut errors);
     }
 
+    let cache = options.use_cache.then(|| {
+        cache::Cache::new(&options.cache_dir.clone().unwrap_or_else(|| found.root.join(cache::CACHE_DIR)))
+    });
     let first_id = data.files.files().count() as u32;
     let parsed: Vec<(SourceFile, parse::RawFile)> = found
         .files
         .par_iter()
         .enumerate()
-        .map(|(i, path)| read_and_parse(FileId(first_id + i as u32), path))
+        .map(|(i, path)| read_and_parse(FileId(first_id + i as u32), path, cache.as_ref()))
         .collect();
     let mut raw_files = Vec::with_capacity(parsed.len());
     for (file, raw) in parsed {
@@ -126,7 +144,7 @@ fn sort_diagnostics(errors: &mut [Diagnostic], files: &SourceMap) {
 
 /// Reads one file and parses it. Unreadable, non-UTF-8 or oversized files become errors in the
 /// returned record set, with the file still in the source map so messages can point into it.
-fn read_and_parse(id: FileId, path: &Path) -> (SourceFile, parse::RawFile) {
+fn read_and_parse(id: FileId, path: &Path, cache: Option<&cache::Cache>) -> (SourceFile, parse::RawFile) {
     let display = text::display_path(path);
     let (content, problem) = match read_file(path) {
         Ok(content) => (content, None),
@@ -134,13 +152,30 @@ fn read_and_parse(id: FileId, path: &Path) -> (SourceFile, parse::RawFile) {
     };
     let file = SourceFile::new(path.to_path_buf(), display, content);
     let raw = match problem {
-        None => parse::parse_file(id, &file.text),
+        None => parse_cached(id, &file.text, cache),
         Some(problem) => parse::RawFile {
             errors: vec![problem.into_diagnostic(id, &file)],
             ..Default::default()
         },
     };
     (file, raw)
+}
+
+/// A file's records from the cache when it holds them, else parsed (and then cached when the
+/// file has no errors: errors are reported afresh every run).
+fn parse_cached(id: FileId, text: &str, cache: Option<&cache::Cache>) -> parse::RawFile {
+    let Some(cache) = cache else {
+        return parse::parse_file(id, text);
+    };
+    let key = cache::Cache::key(text);
+    if let Some(raw) = cache.get(key, id) {
+        return raw;
+    }
+    let raw = parse::parse_file(id, text);
+    if raw.errors.is_empty() {
+        cache.put(key, &raw);
+    }
+    raw
 }
 
 /// Why a file's bytes could not be used.

@@ -1,6 +1,7 @@
 //! One file's text → its records, still unresolved (references are names, not indices).
 //! Files are independent here, which is what lets the loader parse them in parallel.
 
+use serde::{Deserialize, Serialize};
 use toml::de::{DeTable, DeValue};
 
 use super::fields::{Fields, RawValue};
@@ -56,7 +57,7 @@ const PROPERTY_KEYS: &[&str] = &[
 pub const RULE_KEYS: &[&str] = &["id", "kind", "severity", "where"];
 const ACCEPTED_KEYS: &[&str] = &["finding", "reason", "by", "date"];
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct RawSource {
     pub id: Spanned<String>,
     pub title: String,
@@ -73,7 +74,7 @@ pub struct RawSource {
     pub text: Option<Spanned<String>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct RawClaim {
     pub header: Span,
     pub id: Option<Spanned<String>>,
@@ -90,7 +91,7 @@ pub struct RawClaim {
     pub note: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct RawEntity {
     pub id: Spanned<String>,
     pub name: Spanned<String>,
@@ -101,7 +102,7 @@ pub struct RawEntity {
     pub note: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct RawRule {
     pub id: Spanned<String>,
     pub kind: Option<Spanned<String>>,
@@ -113,7 +114,7 @@ pub struct RawRule {
 }
 
 /// The records of one file, and every error found in it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct RawFile {
     pub sources: Vec<RawSource>,
     pub claims: Vec<RawClaim>,
@@ -121,6 +122,8 @@ pub struct RawFile {
     pub properties: Vec<Property>,
     pub rules: Vec<RawRule>,
     pub accepted: Vec<Acceptance>,
+    /// Not cached: only files without errors are.
+    #[serde(skip)]
     pub errors: Vec<Diagnostic>,
 }
 
@@ -373,7 +376,6 @@ fn read_property(f: &mut Fields<'_, '_>) -> Option<Property> {
         (&terminal.as_ref().map(|m| m.span), "terminal", PropertyType::Date),
     ] {
         if let Some(span) = flag.filter(|_| ty != wanted) {
-            let span = span;
             f.errors.push(
                 Diagnostic::error(format!(
                     "`{key}` applies only to properties of type `{}`",
@@ -502,10 +504,7 @@ fn read_rule(f: &mut Fields<'_, '_>) -> Option<RawRule> {
 fn read_accepted(f: &mut Fields<'_, '_>) -> Option<Acceptance> {
     let finding = f.required_string("finding");
     let reason = f.required_string("reason");
-    let date = match f.period("date") {
-        Some(d) => Some(d.value.to_string()),
-        None => None,
-    };
+    let date = f.period("date").map(|d| d.value.to_string());
     Some(Acceptance {
         by: text_field(f, "by"),
         date,
@@ -517,9 +516,9 @@ fn read_accepted(f: &mut Fields<'_, '_>) -> Option<Acceptance> {
 fn unknown_record_kind(kind: &str, span: Span) -> Diagnostic {
     let mut diag = Diagnostic::error(format!("unknown record kind `{kind}`"))
         .with_primary(span, "not a record kind")
-        .with_note(format!(
-            "a data file holds [[source]], [[claim]], [[entity]], [[property]], [[rule]] and [[accepted]] records"
-        ));
+        .with_note(
+            "a data file holds [[source]], [[claim]], [[entity]], [[property]], [[rule]] and [[accepted]] records",
+        );
     let singular = kind.strip_suffix('s').unwrap_or(kind);
     let guess = did_you_mean(singular, RECORD_KINDS).or_else(|| did_you_mean(kind, RECORD_KINDS));
     if let Some(help) = help_for(guess) {

@@ -45,7 +45,7 @@ pub fn load_text(data: &mut Dataset, text: &Spanned<String>, errors: &mut Vec<Di
 }
 
 fn read_text(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("{}", io_reason(&e)))?;
+    let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
     if !meta.is_file() {
         return Err("not a regular file".into());
     }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// A proleptic Gregorian calendar day, counted from 1970-01-01 (day 0).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Day(pub i32);
 
 /// The years the value language accepts; outside them a "date" is almost surely a typo.
@@ -82,7 +82,7 @@ fn civil_from_days(days: i32) -> (i32, u32, u32) {
 }
 
 /// A closed range of days, `first..=last`: the period a date or period string denotes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct DayRange {
     pub first: Day,
     pub last: Day,
