@@ -118,6 +118,11 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
+    /// The file, or `None` for an id this map does not hold.
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
+    }
+
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files
             .iter()

@@ -124,12 +124,9 @@ fn group<'a>(diag: &'a Diagnostic, sources: &'a SourceMap) -> Group<'a> {
     }
     let mut group = Group::with_title(title);
     for (file, labels) in labels_by_file(diag, sources) {
-        let text = file.text.as_str();
-        let snippet = Snippet::source(text)
-            .path(file.display.as_str())
-            .line_start(1)
-            .annotations(labels.into_iter().map(|label| annotation(text, label)));
-        group = group.element(snippet);
+        for cluster in clusters(file, &labels) {
+            group = group.element(snippet(file, &cluster));
+        }
     }
     for note in &diag.notes {
         group = group.element(SnippetLevel::NOTE.message(normalize_untrusted_str(note)));
@@ -140,13 +137,58 @@ fn group<'a>(diag: &'a Diagnostic, sources: &'a SourceMap) -> Group<'a> {
     group
 }
 
-fn annotation<'a>(text: &str, label: &Label) -> Annotation<'a> {
+/// Labels closer than this many lines share one snippet; farther ones get a snippet each.
+const CLUSTER_LINES: usize = 8;
+
+/// The file's labels with their safe ranges, in clusters of nearby lines: the cluster holding
+/// the primary label first, then in file order. Each cluster is rendered from only the lines it
+/// covers, because annotate-snippets walks the whole source it is given: whole large files
+/// would make rendering many diagnostics quadratic.
+fn clusters<'a>(file: &SourceFile, labels: &[&'a Label]) -> Vec<Vec<(&'a Label, Range<usize>)>> {
+    let mut ranged: Vec<(&Label, Range<usize>)> =
+        labels.iter().map(|l| (*l, safe_range(&file.text, l.span))).collect();
+    ranged.sort_by_key(|(_, r)| (r.start, r.end));
+    let line_of = |offset: usize| file.line_col(offset).0;
+    let mut out: Vec<Vec<(&Label, Range<usize>)>> = Vec::new();
+    let mut last_line = 0;
+    for (label, range) in ranged {
+        let line = line_of(range.start);
+        match out.last_mut() {
+            Some(cluster) if line <= last_line + CLUSTER_LINES => cluster.push((label, range.clone())),
+            _ => out.push(vec![(label, range.clone())]),
+        }
+        last_line = last_line.max(line_of(range.end));
+    }
+    if let Some(i) = out.iter().position(|c| c.iter().any(|(l, _)| l.primary)) {
+        let primary = out.remove(i);
+        out.insert(0, primary);
+    }
+    out
+}
+
+/// One snippet showing the lines a cluster of labels covers.
+fn snippet<'a>(file: &'a SourceFile, cluster: &[(&'a Label, Range<usize>)]) -> Snippet<'a, Annotation<'a>> {
+    let text = file.text.as_str();
+    let first = cluster.iter().map(|(_, r)| r.start).min().unwrap_or(0);
+    let last = cluster.iter().map(|(_, r)| r.end).max().unwrap_or(0);
+    let window_start = text[..first].rfind('\n').map_or(0, |i| i + 1);
+    let window_end = text[last..].find('\n').map_or(text.len(), |i| last + i + 1);
+    let (line_start, _) = file.line_col(window_start);
+    Snippet::source(&text[window_start..window_end])
+        .path(file.display.as_str())
+        .line_start(line_start)
+        .annotations(cluster.iter().map(|(label, range)| {
+            annotation(label, range.start - window_start..range.end - window_start)
+        }))
+}
+
+fn annotation<'a>(label: &Label, range: Range<usize>) -> Annotation<'a> {
     let kind = if label.primary {
         AnnotationKind::Primary
     } else {
         AnnotationKind::Context
     };
-    let annotation = kind.span(safe_range(text, label.span));
+    let annotation = kind.span(range);
     if label.message.is_empty() {
         annotation
     } else {
@@ -176,11 +218,7 @@ fn labels_by_file<'a>(
 
 /// The file, or `None` for an id the map does not hold (where [`SourceMap::file`] would panic).
 fn file(sources: &SourceMap, id: FileId) -> Option<&SourceFile> {
-    sources
-        .files()
-        .nth(id.0 as usize)
-        .filter(|(i, _)| *i == id)
-        .map(|(_, f)| f)
+    sources.get(id)
 }
 
 /// The span as a byte range that is safe to hand to `annotate-snippets`: within the text, on
