@@ -4,6 +4,7 @@
 //! runs each rule (one file per rule under `rules/`), then does what is common to all
 //! findings: lowering for unconfirmed claims, fingerprints, acceptances, a stable order.
 
+pub mod audit;
 pub mod config;
 pub mod finding;
 pub mod pack;

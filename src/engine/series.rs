@@ -77,7 +77,7 @@ pub fn describe_time(as_of: Option<DayRange>) -> String {
 pub fn claim_label(data: &Dataset, idx: ClaimIdx) -> String {
     let c = data.claim(idx);
     let mut label = format!("{} in {}", c.value_text.value, data.source(c.source).id);
-    if let Some(a) = &c.according_to {
+    if let Some(a) = c.according_to.as_ref().filter(|a| a.value != c.source) {
         label.push_str(&format!(" (according to {})", data.source(a.value).id));
     }
     label.push_str(", ");

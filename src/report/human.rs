@@ -61,6 +61,8 @@ pub fn diagnostic(data: &Dataset, finding: &Finding) -> Diagnostic {
             diag.notes.push(note);
             diag.notes.push(format!("fingerprint: {}", finding.fingerprint));
         }
+        // A stale acceptance is fixed by removing its record, not by accepting it.
+        None if finding.rule == crate::engine::STALE_ACCEPTANCE => {}
         None => diag.help = Some(format!("if this is explained, accept it: {}", accept_command(finding))),
     }
     diag
