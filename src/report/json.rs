@@ -22,8 +22,9 @@ struct JsonSummary {
     accepted: usize,
 }
 
+/// One finding as the JSON report writes it (the `diff` report reuses it).
 #[derive(Serialize)]
-struct JsonFinding<'a> {
+pub struct JsonFinding<'a> {
     rule: &'a str,
     severity: &'static str,
     message: &'a str,
@@ -91,7 +92,8 @@ fn location(data: &Dataset, span: Span) -> JsonLocation<'_> {
     JsonLocation { file: loc.file, line: loc.line, column: loc.column }
 }
 
-fn finding<'a>(data: &'a Dataset, f: &'a Finding) -> JsonFinding<'a> {
+/// A finding as the JSON report serializes it.
+pub fn finding<'a>(data: &'a Dataset, f: &'a Finding) -> JsonFinding<'a> {
     let claims = f
         .claims
         .iter()

@@ -1,8 +1,14 @@
 //! Reports: findings → text, in every format. Reports only read the data set and the findings;
 //! they never judge.
 
+pub mod audit;
+pub mod diff;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
+pub mod timeline;
 
 use crate::engine::Finding;
 use crate::model::{ClaimIdx, Dataset};

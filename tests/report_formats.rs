@@ -1,0 +1,378 @@
+//! The Markdown, SARIF and GitHub reports, as snapshots: on the example data set, and on a small
+//! data set (`tests/fixtures/report-formats/`) with an accepted finding, a stale acceptance and
+//! text that every format must escape. Paths are relative, as a user would type them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crosscheck::diag::RenderOptions;
+use crosscheck::engine::pack::builtin_doc;
+use crosscheck::engine::{CheckOptions, Report, STALE_ACCEPTANCE, check};
+use crosscheck::model::Dataset;
+use crosscheck::report::{github, markdown, sarif};
+use crosscheck::value::Day;
+use serde_json::Value;
+
+const EXAMPLE: &str = "examples/afghanistan";
+const FIXTURE: &str = "tests/fixtures/report-formats";
+
+fn run(relative: &str) -> (Dataset, Report) {
+    // Integration tests run in the package root; paths in reports are relative to it.
+    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
+    let data = crosscheck::load::load(&[PathBuf::from(relative)]).unwrap_or_else(|failure| {
+        let text =
+            crosscheck::diag::render_all(&failure.errors, &failure.files, RenderOptions::default());
+        panic!("{relative} does not load:\n{text}")
+    });
+    let options = CheckOptions {
+        today: Day::from_ymd(2026, 1, 1).unwrap(),
+        select: Vec::new(),
+    };
+    let report = check(&data, &options).expect("rule configuration is valid");
+    (data, report)
+}
+
+/// The SARIF log with each rule's long documentation (full description and help, from
+/// `rules/<id>.toml`) replaced by a marker: those texts are checked against the rule pack in
+/// [`sarif_rules_carry_the_pack_documentation`], and the snapshot stays about the report.
+fn sarif_without_rule_docs(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_rules = false;
+    let mut rule = String::new();
+    let mut in_doc = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        if trimmed.starts_with("\"rules\": [") {
+            in_rules = true;
+        } else if trimmed.starts_with("\"columnKind\"") {
+            in_rules = false;
+        }
+        if in_rules {
+            if let Some(id) = trimmed.strip_prefix("\"id\": ") {
+                rule = id.trim_end_matches(',').trim_matches('"').to_string();
+            }
+            if trimmed.starts_with("\"fullDescription\": {") || trimmed.starts_with("\"help\": {") {
+                in_doc = true;
+            } else if trimmed.starts_with('}') {
+                in_doc = false;
+            } else if in_doc && let Some((key, rest)) = trimmed.split_once(": ") {
+                let comma = if rest.ends_with(',') { "," } else { "" };
+                out.push_str(&format!(
+                    "{indent}{key}: \"<documentation of {rule}>\"{comma}\n"
+                ));
+                continue;
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+fn snapshots(name: &str, data: &Dataset, report: &Report) {
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
+        insta::assert_snapshot!(format!("format-{name}-markdown"), markdown::render_report(data, report));
+        insta::assert_snapshot!(format!("format-{name}-sarif"), sarif_without_rule_docs(&sarif::render_report(data, report)));
+        insta::assert_snapshot!(format!("format-{name}-github"), github::render_report(data, report));
+    });
+}
+
+#[test]
+fn example_data_set_in_every_format() {
+    let (data, report) = run(EXAMPLE);
+    assert!(!report.findings.is_empty());
+    snapshots("example", &data, &report);
+}
+
+#[test]
+fn accepted_stale_and_escaping_in_every_format() {
+    let (data, report) = run(FIXTURE);
+    assert!(
+        report.findings.iter().any(|f| f.accepted.is_some()),
+        "the fixture accepts a finding"
+    );
+    assert!(
+        report.findings.iter().any(|f| f.rule == STALE_ACCEPTANCE),
+        "the fixture has a stale acceptance"
+    );
+    snapshots("fixture", &data, &report);
+}
+
+#[test]
+fn reports_are_deterministic() {
+    for path in [EXAMPLE, FIXTURE] {
+        let (data1, report1) = run(path);
+        let (data2, report2) = run(path);
+        assert_eq!(
+            markdown::render_report(&data1, &report1),
+            markdown::render_report(&data2, &report2)
+        );
+        assert_eq!(
+            sarif::render_report(&data1, &report1),
+            sarif::render_report(&data2, &report2)
+        );
+        assert_eq!(
+            github::render_report(&data1, &report1),
+            github::render_report(&data2, &report2)
+        );
+    }
+}
+
+#[test]
+fn sarif_rules_carry_the_pack_documentation() {
+    for path in [EXAMPLE, FIXTURE] {
+        let (data, report) = run(path);
+        let log: Value = serde_json::from_str(&sarif::render_report(&data, &report)).unwrap();
+        assert_eq!(log["version"], "2.1.0");
+        let run = &log["runs"][0];
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+        for rule in &report.rules {
+            assert!(
+                ids.contains(&rule.id.as_str()),
+                "{path}: rule {} that ran is not listed",
+                rule.id
+            );
+        }
+        for rule in rules {
+            let id = rule["id"].as_str().unwrap();
+            let level = rule["defaultConfiguration"]["level"].as_str().unwrap();
+            assert!(
+                ["error", "warning", "note"].contains(&level),
+                "{id}: level {level}"
+            );
+            let kind = rule["properties"]["kind"].as_str().unwrap();
+            let Some(doc) = builtin_doc(kind) else {
+                assert_eq!(
+                    id, STALE_ACCEPTANCE,
+                    "only stale-acceptance has no rule file"
+                );
+                assert!(
+                    rule["help"]["markdown"]
+                        .as_str()
+                        .unwrap()
+                        .contains("[[accepted]]")
+                );
+                continue;
+            };
+            assert!(
+                rule["shortDescription"]["text"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(&doc.summary)
+            );
+            assert!(
+                rule["fullDescription"]["text"]
+                    .as_str()
+                    .unwrap()
+                    .contains(doc.docs.what_it_flags.trim())
+            );
+            let d = &doc.docs;
+            for section in [
+                &d.what_it_flags,
+                &d.why_it_matters,
+                &d.example_that_fires,
+                &d.example_that_does_not,
+                &d.how_to_silence,
+            ] {
+                for field in ["text", "markdown"] {
+                    let help = rule["help"][field].as_str().unwrap();
+                    assert!(
+                        help.contains(section.trim()),
+                        "{id}: help.{field} lacks a section"
+                    );
+                }
+            }
+        }
+        for (result, finding) in run["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(&report.findings)
+        {
+            let index = result["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(rules[index]["id"], result["ruleId"]);
+            assert_eq!(
+                result["partialFingerprints"]["crosscheck/v1"],
+                finding.fingerprint.as_str()
+            );
+            let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap();
+            assert!(uri.starts_with(path), "{uri} is not relative");
+            match &finding.accepted {
+                Some(a) => {
+                    let s = &result["suppressions"][0];
+                    assert_eq!(
+                        (&s["kind"], &s["status"]),
+                        (&"external".into(), &"accepted".into())
+                    );
+                    assert_eq!(s["justification"], a.reason.as_str());
+                }
+                None => assert!(result.get("suppressions").is_none()),
+            }
+        }
+        assert_eq!(
+            run["results"].as_array().unwrap().len(),
+            report.findings.len()
+        );
+    }
+}
+
+#[test]
+fn github_commands_are_one_line_each_and_skip_accepted_findings() {
+    let (data, report) = run(FIXTURE);
+    let text = github::render_report(&data, &report);
+    let lines: Vec<&str> = text.lines().collect();
+    let unaccepted = report
+        .findings
+        .iter()
+        .filter(|f| f.accepted.is_none())
+        .count();
+    assert_eq!(
+        lines.len(),
+        unaccepted + 1,
+        "one command per unaccepted finding, then the summary"
+    );
+    for (line, finding) in lines
+        .iter()
+        .zip(report.findings.iter().filter(|f| f.accepted.is_none()))
+    {
+        let level = match finding.severity.as_str() {
+            "info" => "notice",
+            other => other,
+        };
+        assert!(line.starts_with(&format!("::{level} file=")), "{line}");
+        if finding.rule != STALE_ACCEPTANCE {
+            assert!(
+                line.contains(&format!("crosscheck accept {}", finding.fingerprint)),
+                "{line}"
+            );
+        }
+    }
+    for f in report.findings.iter().filter(|f| f.accepted.is_some()) {
+        assert!(
+            !text.contains(&f.fingerprint),
+            "accepted finding {} is annotated",
+            f.fingerprint
+        );
+    }
+}
+
+/// Unescaped `|` in a line: the cells of a table row.
+fn cell_separators(line: &str) -> usize {
+    let bytes = line.as_bytes();
+    (0..bytes.len())
+        .filter(|&i| bytes[i] == b'|' && (i == 0 || bytes[i - 1] != b'\\'))
+        .count()
+}
+
+#[test]
+fn markdown_table_rows_have_as_many_cells_as_their_header() {
+    for path in [EXAMPLE, FIXTURE] {
+        let (data, report) = run(path);
+        let text = markdown::render_report(&data, &report);
+        let mut header = None;
+        for line in text.lines() {
+            if !line.starts_with('|') {
+                header = None;
+                continue;
+            }
+            let n = cell_separators(line);
+            match header {
+                None => header = Some(n),
+                Some(h) => assert_eq!(
+                    n, h,
+                    "{path}: a row with a different number of cells: {line}"
+                ),
+            }
+        }
+    }
+}
+
+#[test]
+fn github_format_appends_markdown_to_the_step_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "check",
+            FIXTURE,
+            "--today",
+            "2026-01-01",
+            "--format",
+            "github",
+        ])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (data, report) = run(FIXTURE);
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        github::render_report(&data, &report)
+    );
+    let written = std::fs::read_to_string(&summary).unwrap();
+    assert_eq!(
+        written,
+        format!("earlier step\n{}", markdown::render_report(&data, &report))
+    );
+
+    // Other formats leave it alone; a missing file is created.
+    let missing = dir.path().join("new.md");
+    let status = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "check",
+            FIXTURE,
+            "--today",
+            "2026-01-01",
+            "--format",
+            "json",
+        ])
+        .env("GITHUB_STEP_SUMMARY", &missing)
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(1));
+    assert!(!missing.exists());
+    let status = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "check",
+            FIXTURE,
+            "--today",
+            "2026-01-01",
+            "--format",
+            "github",
+        ])
+        .env("GITHUB_STEP_SUMMARY", &missing)
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(1));
+    assert!(
+        std::fs::read_to_string(&missing)
+            .unwrap()
+            .starts_with("## crosscheck report")
+    );
+}
+
+#[test]
+fn paths_are_relative_to_where_the_check_runs() {
+    let (data, report) = run(EXAMPLE);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).display().to_string();
+    for text in [
+        markdown::render_report(&data, &report),
+        sarif::render_report(&data, &report),
+        github::render_report(&data, &report),
+    ] {
+        assert!(!text.contains(&root), "an absolute path in a report");
+    }
+}
