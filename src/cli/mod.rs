@@ -1,8 +1,13 @@
 //! The command line: the only module that knows clap. Each subcommand is a function from its
 //! arguments to an exit status; everything it does goes through the library layers.
 
+mod accept;
+mod audit;
 mod check;
+mod diff;
 mod explain;
+mod review;
+mod timeline;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -51,6 +56,16 @@ enum Command {
     Check(check::CheckArgs),
     /// Show a rule's documentation, or list the rules.
     Explain(explain::ExplainArgs),
+    /// Compare with a git revision: the findings the working tree adds and resolves.
+    Diff(diff::DiffArgs),
+    /// Accept a finding: record in accepted.toml why it is explained.
+    Accept(accept::AcceptArgs),
+    /// Walk through the unaccepted findings in a terminal: accept, skip or quit.
+    Review(review::ReviewArgs),
+    /// The sourcing audit: sources, the citation graph, origins per series, weak sourcing.
+    Audit(audit::AuditArgs),
+    /// Every claim of a subject's series over time, as text charts.
+    Timeline(timeline::TimelineArgs),
 }
 
 /// Report formats.
@@ -60,6 +75,12 @@ pub enum Format {
     Human,
     /// One JSON object (SPEC section 6).
     Json,
+    /// For a pull-request comment: a summary table, then one section per finding.
+    Markdown,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// GitHub Actions annotations; the Markdown report also goes to $GITHUB_STEP_SUMMARY.
+    Github,
 }
 
 /// The lowest severity that fails the run.
@@ -115,6 +136,21 @@ pub struct Output {
     /// Run only this rule (repeat for several); `crosscheck explain` lists them.
     #[arg(long, value_name = "RULE")]
     pub select: Vec<String>,
+    /// Parse every file afresh: do not read or write the parse cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Keep the parse cache in this folder [default: .crosscheck-cache/ at the data set root].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl Output {
+    pub fn load_options(&self) -> load::LoadOptions {
+        load::LoadOptions {
+            use_cache: !self.no_cache,
+            cache_dir: self.cache_dir.clone(),
+        }
+    }
 }
 
 impl Output {
@@ -167,6 +203,11 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(args, color),
         Command::Explain(args) => explain::run(args),
+        Command::Diff(args) => diff::run(args, color),
+        Command::Accept(args) => accept::run(args, color),
+        Command::Review(args) => review::run(args, color),
+        Command::Audit(args) => audit::run(args, color),
+        Command::Timeline(args) => timeline::run(args, color),
     };
     ExitCode::from(code)
 }
@@ -174,7 +215,7 @@ pub fn main() -> ExitCode {
 /// Loads the data set and runs the check; on failure, the errors are printed and the exit
 /// status returned.
 pub fn load_and_check(paths: &[PathBuf], output: &Output, color: bool) -> Result<(Dataset, Report), u8> {
-    let data = match load::load(paths) {
+    let data = match load::load_with(paths, &output.load_options()) {
         Ok(data) => data,
         Err(failure) => return Err(print_errors(&failure.errors, &failure.files, color)),
     };
@@ -193,6 +234,9 @@ pub fn render(data: &Dataset, report: &Report, format: Format, color: bool) -> S
     match format {
         Format::Human => crate::report::human::render_report(data, report, RenderOptions { color }),
         Format::Json => crate::report::json::render_report(data, report),
+        Format::Markdown => crate::report::markdown::render_report(data, report),
+        Format::Sarif => crate::report::sarif::render_report(data, report),
+        Format::Github => crate::report::github::render_report(data, report),
     }
 }
 
