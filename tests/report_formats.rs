@@ -1,4 +1,4 @@
-//! The Markdown, SARIF and GitHub reports, as snapshots: on the example data set, and on a small
+//! Every report format (human, JSON, Markdown, SARIF, GitHub), as snapshots: on the example data set, and on a small
 //! data set (`tests/fixtures/report-formats/`) with an accepted finding, a stale acceptance and
 //! text that every format must escape. Paths are relative, as a user would type them.
 
@@ -9,7 +9,7 @@ use crosscheck::diag::RenderOptions;
 use crosscheck::engine::pack::builtin_doc;
 use crosscheck::engine::{CheckOptions, Report, STALE_ACCEPTANCE, check};
 use crosscheck::model::Dataset;
-use crosscheck::report::{github, markdown, sarif};
+use crosscheck::report::{github, human, json, markdown, sarif};
 use crosscheck::value::Day;
 use serde_json::Value;
 
@@ -72,6 +72,8 @@ fn sarif_without_rule_docs(text: &str) -> String {
 
 fn snapshots(name: &str, data: &Dataset, report: &Report) {
     insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
+        insta::assert_snapshot!(format!("format-{name}-human"), human::render_report(data, report, RenderOptions::default()));
+        insta::assert_snapshot!(format!("format-{name}-json"), json::render_report(data, report));
         insta::assert_snapshot!(format!("format-{name}-markdown"), markdown::render_report(data, report));
         insta::assert_snapshot!(format!("format-{name}-sarif"), sarif_without_rule_docs(&sarif::render_report(data, report)));
         insta::assert_snapshot!(format!("format-{name}-github"), github::render_report(data, report));
