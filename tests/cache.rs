@@ -29,7 +29,11 @@ fn check(data: &Path, extra: &[&str]) -> String {
         .arg(data)
         .output()
         .unwrap();
-    assert!(output.status.code().unwrap() < 2, "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.code().unwrap() < 2,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout).unwrap()
 }
 
@@ -44,10 +48,16 @@ fn entries(data: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Damages an entry, given its own bytes and another entry's.
+type Damage = fn(&[u8], &[u8]) -> Vec<u8>;
+
 fn example() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("afghanistan");
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/afghanistan"), &data);
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/afghanistan"),
+        &data,
+    );
     (dir, data)
 }
 
@@ -55,13 +65,16 @@ fn example() -> (tempfile::TempDir, PathBuf) {
 fn a_damaged_cache_never_changes_the_report() {
     let (_dir, data) = example();
     let baseline = check(&data, &["--no-cache"]);
-    assert!(!data.join(".crosscheck-cache").exists(), "--no-cache writes nothing");
+    assert!(
+        !data.join(".crosscheck-cache").exists(),
+        "--no-cache writes nothing"
+    );
     assert_eq!(check(&data, &[]), baseline, "cold cache");
     let files = entries(&data);
     assert!(files.len() > 5, "one entry per data file");
     assert_eq!(check(&data, &[]), baseline, "warm cache");
 
-    let damages: [(&str, fn(&[u8], &[u8]) -> Vec<u8>); 6] = [
+    let damages: [(&str, Damage); 6] = [
         ("truncated", |own, _| own[..own.len() / 2].to_vec()),
         ("empty", |_, _| Vec::new()),
         ("a flipped byte in the payload", |own, _| {
@@ -110,7 +123,10 @@ fn runs_writing_the_cache_at_once_agree() {
         assert_eq!(String::from_utf8(output.stdout).unwrap(), baseline);
     }
     assert_eq!(check(&data, &[]), baseline);
-    let leftovers: Vec<_> = entries(&data).into_iter().filter(|p| p.extension().is_some_and(|e| e == "tmp")).collect();
+    let leftovers: Vec<_> = entries(&data)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "tmp"))
+        .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
 
@@ -120,7 +136,11 @@ fn an_edited_file_is_parsed_again() {
     let before = check(&data, &[]);
     let file = data.join("weekly-blitz-2021-02-11.toml");
     let text = std::fs::read_to_string(&file).unwrap();
-    let edited = text.replacen("\"between 2,500 and 6,000\"", "\"between 2,500 and 5,000\"", 1);
+    let edited = text.replacen(
+        "\"between 2,500 and 6,000\"",
+        "\"between 2,500 and 5,000\"",
+        1,
+    );
     assert_ne!(edited, text);
     std::fs::write(&file, edited).unwrap();
     let after = check(&data, &[]);

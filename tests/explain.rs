@@ -23,7 +23,13 @@ fn lists_every_rule_and_explains_each() {
         assert!(list.contains(&doc.id), "{} missing from the list", doc.id);
         let (code, text, _) = explain(&[&doc.id]);
         assert_eq!(code, 0);
-        for section in ["What it flags", "Why it matters", "Example that fires", "Example that does not", "How to silence it"] {
+        for section in [
+            "What it flags",
+            "Why it matters",
+            "Example that fires",
+            "Example that does not",
+            "How to silence it",
+        ] {
             assert!(text.contains(section), "{}: no {section}", doc.id);
         }
     }

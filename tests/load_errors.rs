@@ -17,8 +17,16 @@ fn every_broken_data_set_is_refused_with_located_errors() {
             .output()
             .unwrap();
         let stderr = String::from_utf8(output.stderr).unwrap();
-        assert_eq!(output.status.code(), Some(2), "{}:\n{stderr}", relative.display());
-        assert!(output.stdout.is_empty(), "no report is printed for a data set that does not load");
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{}:\n{stderr}",
+            relative.display()
+        );
+        assert!(
+            output.stdout.is_empty(),
+            "no report is printed for a data set that does not load"
+        );
         assert!(!stderr.contains("panicked"), "{stderr}");
         insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
             insta::assert_snapshot!("invalid", stderr);

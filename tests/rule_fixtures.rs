@@ -13,7 +13,8 @@ use crosscheck::value::Day;
 fn run_rule(dir: &Path) -> (Dataset, Report) {
     let rule = dir.file_name().unwrap().to_string_lossy().into_owned();
     let data = crosscheck::load::load(&[dir.to_path_buf()]).unwrap_or_else(|failure| {
-        let text = crosscheck::diag::render_all(&failure.errors, &failure.files, RenderOptions::default());
+        let text =
+            crosscheck::diag::render_all(&failure.errors, &failure.files, RenderOptions::default());
         panic!("fixture {} does not load:\n{text}", dir.display())
     });
     let options = CheckOptions {
@@ -52,12 +53,18 @@ fn every_rule_on_its_fixtures() {
         let relative = dir.strip_prefix(cwd).unwrap().to_path_buf();
         std::env::set_current_dir(cwd).unwrap();
         let (data, report) = run_rule(&relative);
-        assert!(!report.findings.is_empty(), "rule {rule} found nothing in its fixtures");
+        assert!(
+            !report.findings.is_empty(),
+            "rule {rule} found nothing in its fixtures"
+        );
         let silent: Vec<String> = involved_ids(&data, &report)
             .into_iter()
             .filter(|id| id.starts_with("ok-") || id.contains("/ok-"))
             .collect();
-        assert!(silent.is_empty(), "rule {rule} fired on records meant to stay silent: {silent:?}");
+        assert!(
+            silent.is_empty(),
+            "rule {rule} fired on records meant to stay silent: {silent:?}"
+        );
         insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
             insta::assert_snapshot!(format!("rule-{rule}-human"), human::render_report(&data, &report, RenderOptions::default()));
             insta::assert_snapshot!(format!("rule-{rule}-json"), json::render_report(&data, &report));

@@ -19,7 +19,12 @@ pub fn run(args: CheckArgs, color: bool) -> u8 {
         Ok(done) => done,
         Err(code) => return code,
     };
-    let text = super::render(&data, &report, args.output.format, color && args.output.file.is_none());
+    let text = super::render(
+        &data,
+        &report,
+        args.output.format,
+        color && args.output.file.is_none(),
+    );
     if let Err(code) = args.output.write(&text) {
         return code;
     }
@@ -28,7 +33,11 @@ pub fn run(args: CheckArgs, color: bool) -> u8 {
     {
         return code;
     }
-    let fail_on = args.output.fail_on.or(data.settings.fail_on.map(FailOn::from)).unwrap_or(FailOn::Error);
+    let fail_on = args
+        .output
+        .fail_on
+        .or(data.settings.fail_on.map(FailOn::from))
+        .unwrap_or(FailOn::Error);
     u8::from(fail_on.fails(&report))
 }
 

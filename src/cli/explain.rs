@@ -24,7 +24,8 @@ pub fn run(args: ExplainArgs) -> u8 {
             }
             None => {
                 eprintln!("error: no rule `{id}`");
-                if let Some(near) = did_you_mean(&id, builtin_docs().iter().map(|d| d.id.as_str())) {
+                if let Some(near) = did_you_mean(&id, builtin_docs().iter().map(|d| d.id.as_str()))
+                {
                     eprintln!("help: did you mean `{near}`?");
                 }
                 eprintln!("help: `crosscheck explain` lists every rule");
@@ -39,7 +40,10 @@ pub fn list() -> String {
     let width = builtin_docs().iter().map(|d| d.id.len()).max().unwrap_or(0);
     let mut out = String::new();
     for doc in builtin_docs() {
-        out.push_str(&format!("{:width$}  {:7}  {}\n", doc.id, doc.severity, doc.summary));
+        out.push_str(&format!(
+            "{:width$}  {:7}  {}\n",
+            doc.id, doc.severity, doc.summary
+        ));
     }
     out.push_str("\nRun `crosscheck explain RULE` for a rule's documentation.\n");
     out
@@ -47,7 +51,10 @@ pub fn list() -> String {
 
 /// A rule's whole documentation as text.
 pub fn explain(doc: &RuleDoc) -> String {
-    let mut out = format!("{} (default severity: {})\n\n{}\n", doc.id, doc.severity, doc.summary);
+    let mut out = format!(
+        "{} (default severity: {})\n\n{}\n",
+        doc.id, doc.severity, doc.summary
+    );
     let d = &doc.docs;
     for (title, text) in [
         ("What it flags", &d.what_it_flags),
@@ -61,7 +68,12 @@ pub fn explain(doc: &RuleDoc) -> String {
     if !doc.parameters.is_empty() {
         out.push_str("\n## Parameters\n\n");
         for (name, p) in &doc.parameters {
-            out.push_str(&format!("- `{name}` ({}, default \"{}\"): {}\n", p.ty, p.default, p.description.trim()));
+            out.push_str(&format!(
+                "- `{name}` ({}, default \"{}\"): {}\n",
+                p.ty,
+                p.default,
+                p.description.trim()
+            ));
         }
     }
     out

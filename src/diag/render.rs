@@ -145,8 +145,10 @@ const CLUSTER_LINES: usize = 8;
 /// covers, because annotate-snippets walks the whole source it is given: whole large files
 /// would make rendering many diagnostics quadratic.
 fn clusters<'a>(file: &SourceFile, labels: &[&'a Label]) -> Vec<Vec<(&'a Label, Range<usize>)>> {
-    let mut ranged: Vec<(&Label, Range<usize>)> =
-        labels.iter().map(|l| (*l, safe_range(&file.text, l.span))).collect();
+    let mut ranged: Vec<(&Label, Range<usize>)> = labels
+        .iter()
+        .map(|l| (*l, safe_range(&file.text, l.span)))
+        .collect();
     ranged.sort_by_key(|(_, r)| (r.start, r.end));
     let line_of = |offset: usize| file.line_col(offset).0;
     let mut out: Vec<Vec<(&Label, Range<usize>)>> = Vec::new();
@@ -154,7 +156,9 @@ fn clusters<'a>(file: &SourceFile, labels: &[&'a Label]) -> Vec<Vec<(&'a Label, 
     for (label, range) in ranged {
         let line = line_of(range.start);
         match out.last_mut() {
-            Some(cluster) if line <= last_line + CLUSTER_LINES => cluster.push((label, range.clone())),
+            Some(cluster) if line <= last_line + CLUSTER_LINES => {
+                cluster.push((label, range.clone()))
+            }
             _ => out.push(vec![(label, range.clone())]),
         }
         last_line = last_line.max(line_of(range.end));
@@ -167,7 +171,10 @@ fn clusters<'a>(file: &SourceFile, labels: &[&'a Label]) -> Vec<Vec<(&'a Label, 
 }
 
 /// One snippet showing the lines a cluster of labels covers.
-fn snippet<'a>(file: &'a SourceFile, cluster: &[(&'a Label, Range<usize>)]) -> Snippet<'a, Annotation<'a>> {
+fn snippet<'a>(
+    file: &'a SourceFile,
+    cluster: &[(&'a Label, Range<usize>)],
+) -> Snippet<'a, Annotation<'a>> {
     let text = file.text.as_str();
     let first = cluster.iter().map(|(_, r)| r.start).min().unwrap_or(0);
     let last = cluster.iter().map(|(_, r)| r.end).max().unwrap_or(0);

@@ -21,7 +21,8 @@
 //!
 //! The citation tree is walked with an explicit stack, so a chain of 100,000 sources is fine.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
 
 use super::rules::graph::strongly_connected;
 use super::rules::single_origin::{Origin, Origins, claim_start, origins, successors};
@@ -151,8 +152,13 @@ pub fn audit(data: &Dataset) -> Audit {
     for s in series::build(data) {
         let mut all = BTreeSet::new();
         let mut sources = BTreeSet::new();
+        // Origins shared by a whole circle are added once per series, not once per claim.
+        let mut added = HashSet::new();
         for &c in &s.claims {
-            all.extend(finder.of_claim(c));
+            let found = finder.of_claim(c);
+            if found.len() <= 1 || added.insert(shared_key(&found)) {
+                all.extend(found.iter().copied());
+            }
             sources.insert(data.claim(c).source);
             claim_series.insert(c, series.len());
         }
@@ -355,7 +361,7 @@ struct OriginFinder<'d> {
     succ: Vec<Vec<u32>>,
     /// Computed when a source with several origins is first met.
     components: Option<Components>,
-    walked: HashMap<usize, Vec<u32>>,
+    walked: HashMap<usize, Rc<[u32]>>,
 }
 
 struct Components {
@@ -377,23 +383,28 @@ impl<'d> OriginFinder<'d> {
     }
 
     /// The origins of a claim, as source indices in ascending order.
-    fn of_claim(&mut self, c: ClaimIdx) -> Vec<u32> {
+    fn of_claim(&mut self, c: ClaimIdx) -> Rc<[u32]> {
         let (start, _) = claim_start(self.data, c);
         match self.origins.origin[start as usize] {
-            Origin::One(o) => vec![o],
-            Origin::None => vec![start],
+            Origin::One(o) => Rc::from([o]),
+            Origin::None => Rc::from([start]),
             Origin::Several => {
                 let succ = &self.succ;
                 let components = self.components.get_or_insert_with(|| components(succ));
                 let k = components.of[start as usize];
                 if !self.walked.contains_key(&k) {
                     let found = walk(&self.origins, succ, components, start);
-                    self.walked.insert(k, found);
+                    self.walked.insert(k, found.into());
                 }
-                self.walked[&k].clone()
+                Rc::clone(&self.walked[&k])
             }
         }
     }
+}
+
+/// Identifies a set of origins [`OriginFinder`] shares between the claims of one circle.
+fn shared_key(found: &Rc<[u32]>) -> usize {
+    Rc::as_ptr(found).cast::<u32>() as usize
 }
 
 fn walk(origins: &Origins, succ: &[Vec<u32>], components: &Components, start: u32) -> Vec<u32> {
@@ -452,6 +463,9 @@ fn weak_claims(
     claim_series: &HashMap<ClaimIdx, usize>,
 ) -> Vec<WeakClaim> {
     let mut out = Vec::new();
+    // Per series and set of origins shared by a circle: how many of the series' origins are
+    // not among them (counted once, not once per claim).
+    let mut counted: HashMap<(usize, usize), usize> = HashMap::new();
     for c in data.claim_indices() {
         let claim = data.claim(c);
         let (start, _) = claim_start(data, c);
@@ -475,11 +489,18 @@ fn weak_claims(
         }
         let own = finder.of_claim(c);
         let other_origins = claim_series.get(&c).map_or(0, |&k| {
-            series[k]
-                .origins
-                .iter()
-                .filter(|o| !own.contains(&o.0))
-                .count()
+            let count = || {
+                series[k]
+                    .origins
+                    .iter()
+                    .filter(|o| own.binary_search(&o.0).is_err())
+                    .count()
+            };
+            if own.len() <= 1 {
+                count()
+            } else {
+                *counted.entry((k, shared_key(&own))).or_insert_with(count)
+            }
         });
         out.push(WeakClaim {
             claim: c,

@@ -134,11 +134,13 @@ pub fn configure(data: &Dataset) -> Result<Vec<RuleConfig>, Vec<Diagnostic>> {
 }
 
 fn builtin_config(doc: &RuleDoc) -> RuleConfig {
-    let kind = RuleKind::from_id(&doc.kind).unwrap_or_else(|| panic!("rules/{}.toml: unknown kind", doc.id));
+    let kind = RuleKind::from_id(&doc.kind)
+        .unwrap_or_else(|| panic!("rules/{}.toml: unknown kind", doc.id));
     RuleConfig {
         id: doc.id.clone(),
         kind,
-        severity: severity_from_str(&doc.severity).unwrap_or_else(|| panic!("rules/{}.toml: bad severity", doc.id)),
+        severity: severity_from_str(&doc.severity)
+            .unwrap_or_else(|| panic!("rules/{}.toml: bad severity", doc.id)),
         params: default_params(doc),
         selector: Selector::default(),
     }
@@ -168,7 +170,9 @@ fn new_rule(record: &RuleRecord, errors: &mut Vec<Diagnostic>) -> Option<RuleCon
         .with_primary(record.id.span, "not a built-in rule id");
         diag = match did_you_mean(&record.id.value, ids) {
             Some(id) => diag.with_help(format!("did you mean the built-in rule `{id}`?")),
-            None => diag.with_help("add `kind = \"<built-in rule>\"` to make a new rule of that kind"),
+            None => {
+                diag.with_help("add `kind = \"<built-in rule>\"` to make a new rule of that kind")
+            }
         };
         errors.push(diag);
         return None;
@@ -178,7 +182,11 @@ fn new_rule(record: &RuleRecord, errors: &mut Vec<Diagnostic>) -> Option<RuleCon
             .with_primary(kind_name.span, "not a built-in rule kind")
             .with_note(format!(
                 "kinds: {}",
-                RuleKind::ALL.iter().map(|k| k.id()).collect::<Vec<_>>().join(", ")
+                RuleKind::ALL
+                    .iter()
+                    .map(|k| k.id())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         if let Some(k) = did_you_mean(&kind_name.value, RuleKind::ALL.iter().map(|k| k.id())) {
             diag = diag.with_help(format!("did you mean `{k}`?"));
@@ -225,7 +233,10 @@ fn apply(rule: &mut RuleConfig, record: &RuleRecord, errors: &mut Vec<Diagnostic
             ))
             .with_primary(key.span, "unknown parameter")
             .with_note(if known.is_empty() {
-                format!("`{}` takes no parameters besides id, kind, severity and where", rule.kind.id())
+                format!(
+                    "`{}` takes no parameters besides id, kind, severity and where",
+                    rule.kind.id()
+                )
             } else {
                 format!("`{}` takes: {}", rule.kind.id(), known.join(", "))
             });
@@ -239,14 +250,22 @@ fn apply(rule: &mut RuleConfig, record: &RuleRecord, errors: &mut Vec<Diagnostic
             errors.push(
                 Diagnostic::error(format!("invalid `{}` for rule `{}`", key.value, rule.id))
                     .with_primary(value.span, why)
-                    .with_help(format!("the default is `{} = \"{}\"`", key.value, param.default)),
+                    .with_help(format!(
+                        "the default is `{} = \"{}\"`",
+                        key.value, param.default
+                    )),
             );
         }
     }
 }
 
 /// Sets one parameter from its written value, or says what was expected.
-fn set_param(params: &mut Params, name: &str, ty: &str, value: &Spanned<ParamValue>) -> Result<(), String> {
+fn set_param(
+    params: &mut Params,
+    name: &str,
+    ty: &str,
+    value: &Spanned<ParamValue>,
+) -> Result<(), String> {
     let text = match &value.value {
         ParamValue::String(s) => s.clone(),
         ParamValue::Number(n) if ty == "number" => n.to_string(),

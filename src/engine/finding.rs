@@ -98,8 +98,16 @@ impl Finding {
         self.claims
             .first()
             .map(|c| c.span.unwrap_or(data.claim(c.idx).value_text.span))
-            .or_else(|| self.entities.first().map(|e| e.span.unwrap_or(data.entity(e.idx).span)))
-            .or_else(|| self.sources.first().map(|s| s.span.unwrap_or(data.source(s.idx).span)))
+            .or_else(|| {
+                self.entities
+                    .first()
+                    .map(|e| e.span.unwrap_or(data.entity(e.idx).span))
+            })
+            .or_else(|| {
+                self.sources
+                    .first()
+                    .map(|s| s.span.unwrap_or(data.source(s.idx).span))
+            })
             .or(self.span)
     }
 }
@@ -121,9 +129,18 @@ pub fn fingerprint(rule: &str, record_ids: &mut Vec<String>) -> String {
 
 /// The ids a finding's fingerprint is made of, each prefixed by its record kind.
 pub fn record_ids(finding: &Finding, data: &Dataset) -> Vec<String> {
-    let claims = finding.claims.iter().map(|c| format!("claim:{}", data.claim(c.idx).id));
-    let entities = finding.entities.iter().map(|e| format!("entity:{}", data.entity(e.idx).id));
-    let sources = finding.sources.iter().map(|s| format!("source:{}", data.source(s.idx).id));
+    let claims = finding
+        .claims
+        .iter()
+        .map(|c| format!("claim:{}", data.claim(c.idx).id));
+    let entities = finding
+        .entities
+        .iter()
+        .map(|e| format!("entity:{}", data.entity(e.idx).id));
+    let sources = finding
+        .sources
+        .iter()
+        .map(|s| format!("source:{}", data.source(s.idx).id));
     claims.chain(entities).chain(sources).collect()
 }
 
@@ -137,6 +154,9 @@ mod tests {
         let b = fingerprint("conflict", &mut vec!["claim:a".into(), "claim:b".into()]);
         assert_eq!(a, b);
         assert_eq!(a.len(), 16);
-        assert_ne!(a, fingerprint("drift", &mut vec!["claim:a".into(), "claim:b".into()]));
+        assert_ne!(
+            a,
+            fingerprint("drift", &mut vec!["claim:a".into(), "claim:b".into()])
+        );
     }
 }

@@ -117,7 +117,12 @@ pub fn check(data: &Dataset, options: &CheckOptions) -> Result<Report, Vec<Diagn
 
 /// Every `--select`ed id must name a rule, so a typo never silently checks nothing.
 fn check_selection(select: &[String], rules: &[RuleConfig]) -> Result<(), Vec<Diagnostic>> {
-    let known = || rules.iter().map(|r| r.id.as_str()).chain(pack::builtin_docs().iter().map(|d| d.id.as_str()));
+    let known = || {
+        rules
+            .iter()
+            .map(|r| r.id.as_str())
+            .chain(pack::builtin_docs().iter().map(|d| d.id.as_str()))
+    };
     let errors: Vec<Diagnostic> = select
         .iter()
         .filter(|id| !known().any(|k| k == id.as_str()))
@@ -129,7 +134,11 @@ fn check_selection(select: &[String], rules: &[RuleConfig]) -> Result<(), Vec<Di
             }
         })
         .collect();
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
 /// Lowers findings with an unconfirmed claim, and computes the fingerprint.
@@ -192,7 +201,11 @@ fn apply_acceptances(data: &Dataset, findings: &mut Vec<Finding>) {
 
 /// Errors first, then by rule (in the order rules are listed), then by place.
 fn sort(data: &Dataset, rules: &[RuleConfig], findings: &mut [Finding]) {
-    let rank: HashMap<&str, usize> = rules.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
+    let rank: HashMap<&str, usize> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
     let place = |f: &Finding| {
         f.primary_span(data)
             .map(|s| (data.files.file(s.file).display.clone(), s.start))

@@ -91,7 +91,10 @@ mod tests {
     fn every_rule_file_parses_with_every_section_filled() {
         for (name, _) in RULE_FILES {
             let doc = builtin_doc(name).expect("parsed");
-            assert_eq!(&doc.id, name, "rules/{name}.toml: id must match the file name");
+            assert_eq!(
+                &doc.id, name,
+                "rules/{name}.toml: id must match the file name"
+            );
             assert_eq!(doc.kind, doc.id, "built-in rules are their own kind");
             assert!(["error", "warning", "info", "off"].contains(&doc.severity.as_str()));
             let d = &doc.docs;
@@ -102,7 +105,10 @@ mod tests {
                 ("example_that_does_not", &d.example_that_does_not),
                 ("how_to_silence", &d.how_to_silence),
             ] {
-                assert!(text.trim().len() > 20, "rules/{name}.toml: section {section} is empty");
+                assert!(
+                    text.trim().len() > 20,
+                    "rules/{name}.toml: section {section} is empty"
+                );
             }
         }
     }
@@ -112,7 +118,11 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
         for (name, _) in RULE_FILES {
             let dir = root.join(name);
-            assert!(dir.is_dir(), "rule {name} has no fixture folder {}", dir.display());
+            assert!(
+                dir.is_dir(),
+                "rule {name} has no fixture folder {}",
+                dir.display()
+            );
         }
     }
 }

@@ -30,7 +30,11 @@ pub fn build(data: &Dataset) -> Vec<Series> {
     for idx in order {
         let c = data.claim(idx);
         match out.last_mut() {
-            Some(s) if s.property == c.property && s.subject == c.subject.value && s.scope == c.scope => {
+            Some(s)
+                if s.property == c.property
+                    && s.subject == c.subject.value
+                    && s.scope == c.scope =>
+            {
                 s.claims.push(idx)
             }
             _ => out.push(Series {
@@ -91,8 +95,17 @@ pub fn claim_label(data: &Dataset, idx: ClaimIdx) -> String {
 }
 
 /// A short name for a series in messages: "TTP fighters", "ISIL-K fighters (including relatives)".
-pub fn series_name(data: &Dataset, subject: EntityIdx, property: PropertyIdx, scope: &str) -> String {
-    let mut name = format!("{} {}", data.entity(subject).name.value, data.property(property).id);
+pub fn series_name(
+    data: &Dataset,
+    subject: EntityIdx,
+    property: PropertyIdx,
+    scope: &str,
+) -> String {
+    let mut name = format!(
+        "{} {}",
+        data.entity(subject).name.value,
+        data.property(property).id
+    );
     if !scope.is_empty() {
         name.push_str(&format!(" ({scope})"));
     }

@@ -24,7 +24,11 @@ pub const CACHE_DIR: &str = ".crosscheck-cache";
 
 const MAGIC: &[u8; 8] = b"XCHKRAW1";
 /// This build: the package version and a fingerprint of its source (see build.rs).
-const BUILD: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("CROSSCHECK_SOURCE_HASH"));
+const BUILD: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "+",
+    env!("CROSSCHECK_SOURCE_HASH")
+);
 
 /// A parse cache in one folder.
 #[derive(Debug, Clone)]
@@ -39,7 +43,9 @@ pub struct Key(blake3::Hash);
 impl Cache {
     /// The cache for this build under `dir`.
     pub fn new(dir: &Path) -> Cache {
-        Cache { dir: dir.join(BUILD) }
+        Cache {
+            dir: dir.join(BUILD),
+        }
     }
 
     pub fn key(text: &str) -> Key {
@@ -164,7 +170,13 @@ mod tests {
         *flipped.last_mut().unwrap() ^= 1;
         let mut other_build = good.clone();
         other_build[12] ^= 1;
-        for bad in [vec![], good[..good.len() / 2].to_vec(), flipped, other_build, b"garbage".to_vec()] {
+        for bad in [
+            vec![],
+            good[..good.len() / 2].to_vec(),
+            flipped,
+            other_build,
+            b"garbage".to_vec(),
+        ] {
             std::fs::write(&path, &bad).unwrap();
             assert!(cache.get(Cache::key(TEXT), FileId(0)).is_none());
         }

@@ -8,7 +8,7 @@ use super::fields::Fields;
 use crate::diag::Diagnostic;
 use crate::model::{Dataset, Severity};
 use crate::source_map::{SourceFile, Span};
-use crate::value::{parse_percentage, parse_quantity, ValueSettings};
+use crate::value::{ValueSettings, parse_percentage, parse_quantity};
 
 const TOP_KEYS: &[&str] = &["check", "lexicon"];
 const CHECK_KEYS: &[&str] = &["fail_on", "approximation", "default_rules"];
@@ -26,15 +26,25 @@ pub fn load_settings(data: &mut Dataset, path: &Path, errors: &mut Vec<Diagnosti
             return;
         }
     };
-    let file = data.files.add(SourceFile::new(path.to_path_buf(), super::text::display_path(path), text));
+    let file = data.files.add(SourceFile::new(
+        path.to_path_buf(),
+        super::text::display_path(path),
+        text,
+    ));
     let text = data.files.file(file).text.clone();
     let (doc, syntax) = DeTable::parse_recoverable(&text);
     if !syntax.is_empty() {
         for err in syntax {
             let span = err.span().unwrap_or(0..0);
-            let message = err.message().lines().next().unwrap_or("invalid TOML").to_string();
+            let message = err
+                .message()
+                .lines()
+                .next()
+                .unwrap_or("invalid TOML")
+                .to_string();
             errors.push(
-                Diagnostic::error(format!("invalid TOML: {message}")).with_primary(Span::new(file, span), message),
+                Diagnostic::error(format!("invalid TOML: {message}"))
+                    .with_primary(Span::new(file, span), message),
             );
         }
         return;
@@ -76,7 +86,12 @@ pub fn load_settings(data: &mut Dataset, path: &Path, errors: &mut Vec<Diagnosti
 }
 
 /// `[lexicon]`: vague words and the ranges they stand for, such as `"scores" = "40-99"`.
-fn read_lexicon(data: &mut Dataset, file: crate::source_map::FileId, lexicon: &DeTable<'_>, errors: &mut Vec<Diagnostic>) {
+fn read_lexicon(
+    data: &mut Dataset,
+    file: crate::source_map::FileId,
+    lexicon: &DeTable<'_>,
+    errors: &mut Vec<Diagnostic>,
+) {
     // Ranges in the lexicon are read with the built-in words only, so entries cannot refer to
     // each other.
     let plain = ValueSettings::default();
@@ -84,13 +99,20 @@ fn read_lexicon(data: &mut Dataset, file: crate::source_map::FileId, lexicon: &D
         let span = Span::new(file, value.span());
         let DeValue::String(range) = value.get_ref() else {
             errors.push(
-                Diagnostic::error(format!("lexicon entry `{}` must be a string such as \"40-99\"", word.get_ref()))
-                    .with_primary(span, "not a string"),
+                Diagnostic::error(format!(
+                    "lexicon entry `{}` must be a string such as \"40-99\"",
+                    word.get_ref()
+                ))
+                .with_primary(span, "not a string"),
             );
             continue;
         };
         match parse_quantity(range, &plain) {
-            Ok(interval) => data.settings.values.lexicon.insert(word.get_ref(), interval),
+            Ok(interval) => data
+                .settings
+                .values
+                .lexicon
+                .insert(word.get_ref(), interval),
             Err(err) => errors.push(
                 Diagnostic::error(format!(
                     "lexicon entry `{}` = {range:?} is not a quantity: expected {}",

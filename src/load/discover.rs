@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use super::text::io_reason;
 use super::SETTINGS_FILE;
+use super::text::io_reason;
 use crate::diag::Diagnostic;
 
 /// The files that make up a data set.
@@ -67,7 +67,8 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>) {
             Ok(_) => {}
             Err(e) => errors.push(Diagnostic::error(format!(
                 "cannot read {}: {}",
-                e.path().map_or_else(|| dir.display().to_string(), |p| p.display().to_string()),
+                e.path()
+                    .map_or_else(|| dir.display().to_string(), |p| p.display().to_string()),
                 e.io_error().map_or_else(|| e.to_string(), io_reason)
             ))),
         }
@@ -82,4 +83,3 @@ fn is_skipped_dir(entry: &walkdir::DirEntry) -> bool {
 fn is_toml(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "toml")
 }
-

@@ -58,7 +58,11 @@ pub fn load(paths: &[PathBuf]) -> Result<Dataset, LoadFailure> {
 /// Loads the data set made of the given files and folders (`.` when empty).
 pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, LoadFailure> {
     let default = [PathBuf::from(".")];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     let mut errors = Vec::new();
     let found = discover(paths, &mut errors);
     let mut data = Dataset {
@@ -71,7 +75,12 @@ pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, Lo
     }
 
     let cache = options.use_cache.then(|| {
-        cache::Cache::new(&options.cache_dir.clone().unwrap_or_else(|| found.root.join(cache::CACHE_DIR)))
+        cache::Cache::new(
+            &options
+                .cache_dir
+                .clone()
+                .unwrap_or_else(|| found.root.join(cache::CACHE_DIR)),
+        )
     });
     let first_id = data.files.files().count() as u32;
     let parsed: Vec<(SourceFile, parse::RawFile)> = found
@@ -94,7 +103,10 @@ pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, Lo
         Ok(data)
     } else {
         sort_diagnostics(&mut errors, &data.files);
-        Err(LoadFailure { files: data.files, errors })
+        Err(LoadFailure {
+            files: data.files,
+            errors,
+        })
     }
 }
 
@@ -125,7 +137,8 @@ fn check_not_empty(
         diag = diag.with_primary(span, format!("{} holds no records", map.file(*id).display));
     }
     if files.is_empty() {
-        diag = diag.with_note("no *.toml files were found there (hidden folders and target/ are skipped)");
+        diag = diag
+            .with_note("no *.toml files were found there (hidden folders and target/ are skipped)");
     }
     errors.push(diag.with_help("name the folder that holds the claim files, for example `crosscheck check examples/afghanistan`"));
 }
@@ -144,7 +157,11 @@ fn sort_diagnostics(errors: &mut [Diagnostic], files: &SourceMap) {
 
 /// Reads one file and parses it. Unreadable, non-UTF-8 or oversized files become errors in the
 /// returned record set, with the file still in the source map so messages can point into it.
-fn read_and_parse(id: FileId, path: &Path, cache: Option<&cache::Cache>) -> (SourceFile, parse::RawFile) {
+fn read_and_parse(
+    id: FileId,
+    path: &Path,
+    cache: Option<&cache::Cache>,
+) -> (SourceFile, parse::RawFile) {
     let display = text::display_path(path);
     let (content, problem) = match read_file(path) {
         Ok(content) => (content, None),
@@ -189,7 +206,9 @@ impl ReadProblem {
     fn into_diagnostic(self, id: FileId, file: &SourceFile) -> Diagnostic {
         let here = |offset: usize| crate::source_map::Span::new(id, offset..offset);
         match self {
-            ReadProblem::Io(why) => Diagnostic::error(format!("cannot read {}: {why}", file.display)),
+            ReadProblem::Io(why) => {
+                Diagnostic::error(format!("cannot read {}: {why}", file.display))
+            }
             ReadProblem::TooLarge(len) => Diagnostic::error(format!(
                 "{} is too large to load ({} MiB; the limit is {} MiB)",
                 file.display,
@@ -197,12 +216,11 @@ impl ReadProblem {
                 MAX_FILE_BYTES / (1024 * 1024)
             ))
             .with_help("split it into several files, for example one per source document"),
-            ReadProblem::NotUtf8 { offset } => Diagnostic::error(format!(
-                "{} is not valid UTF-8 text",
-                file.display
-            ))
-            .with_primary(here(offset), "invalid byte here")
-            .with_help("save the file as UTF-8"),
+            ReadProblem::NotUtf8 { offset } => {
+                Diagnostic::error(format!("{} is not valid UTF-8 text", file.display))
+                    .with_primary(here(offset), "invalid byte here")
+                    .with_help("save the file as UTF-8")
+            }
         }
     }
 }
@@ -210,11 +228,13 @@ impl ReadProblem {
 /// The file's text; a UTF-8 byte order mark is dropped (editors on Windows write one). On
 /// error, the text that could be read (for pointing at the problem) and the problem.
 fn read_file(path: &Path) -> Result<String, (String, ReadProblem)> {
-    let meta = std::fs::metadata(path).map_err(|e| (String::new(), ReadProblem::Io(text::io_reason(&e))))?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| (String::new(), ReadProblem::Io(text::io_reason(&e))))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err((String::new(), ReadProblem::TooLarge(meta.len())));
     }
-    let mut bytes = std::fs::read(path).map_err(|e| (String::new(), ReadProblem::Io(text::io_reason(&e))))?;
+    let mut bytes =
+        std::fs::read(path).map_err(|e| (String::new(), ReadProblem::Io(text::io_reason(&e))))?;
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }

@@ -17,8 +17,19 @@ use crate::value::DayRange;
 pub const RECORD_KINDS: [&str; 6] = ["source", "claim", "entity", "property", "rule", "accepted"];
 
 const SOURCE_KEYS: &[&str] = &[
-    "id", "title", "publisher", "author", "url", "language", "note", "published", "kind", "party",
-    "grade", "cites", "text",
+    "id",
+    "title",
+    "publisher",
+    "author",
+    "url",
+    "language",
+    "note",
+    "published",
+    "kind",
+    "party",
+    "grade",
+    "cites",
+    "text",
 ];
 const CLAIM_KEYS: &[&str] = &[
     "id",
@@ -141,8 +152,13 @@ pub fn parse_file(file: FileId, text: &str) -> RawFile {
     }
     for (key, value) in doc.get_ref().iter() {
         let key_span = Span::new(file, key.span());
-        let Some(kind) = RECORD_KINDS.iter().copied().find(|k| *k == key.get_ref().as_ref()) else {
-            out.errors.push(unknown_record_kind(key.get_ref(), key_span));
+        let Some(kind) = RECORD_KINDS
+            .iter()
+            .copied()
+            .find(|k| *k == key.get_ref().as_ref())
+        else {
+            out.errors
+                .push(unknown_record_kind(key.get_ref(), key_span));
             continue;
         };
         let DeValue::Array(items) = value.get_ref() else {
@@ -371,9 +387,21 @@ fn read_property(f: &mut Fields<'_, '_>) -> Option<Property> {
     let single = f.bool("single");
     let ty = ty?.value;
     for (flag, key, wanted) in [
-        (&measure.as_ref().map(|m| m.span), "measure", PropertyType::Quantity),
-        (&additive.as_ref().map(|m| m.span), "additive", PropertyType::Quantity),
-        (&terminal.as_ref().map(|m| m.span), "terminal", PropertyType::Date),
+        (
+            &measure.as_ref().map(|m| m.span),
+            "measure",
+            PropertyType::Quantity,
+        ),
+        (
+            &additive.as_ref().map(|m| m.span),
+            "additive",
+            PropertyType::Quantity,
+        ),
+        (
+            &terminal.as_ref().map(|m| m.span),
+            "terminal",
+            PropertyType::Date,
+        ),
     ] {
         if let Some(span) = flag.filter(|_| ty != wanted) {
             f.errors.push(
@@ -381,7 +409,10 @@ fn read_property(f: &mut Fields<'_, '_>) -> Option<Property> {
                     "`{key}` applies only to properties of type `{}`",
                     type_word(wanted)
                 ))
-                .with_primary(span, format!("this property is of type `{}`", type_word(ty))),
+                .with_primary(
+                    span,
+                    format!("this property is of type `{}`", type_word(ty)),
+                ),
             );
         }
     }
@@ -448,9 +479,15 @@ fn read_rule(f: &mut Fields<'_, '_>) -> Option<RawRule> {
                 "property" => &mut properties,
                 "source" => &mut sources,
                 other => {
-                    let mut diag = Diagnostic::error(format!("unknown selector `{other}` in `where`"))
-                        .with_primary(Span::new(file, key.span()), "expected subject, property or source");
-                    if let Some(help) = help_for(did_you_mean(other, ["subject", "property", "source"])) {
+                    let mut diag =
+                        Diagnostic::error(format!("unknown selector `{other}` in `where`"))
+                            .with_primary(
+                                Span::new(file, key.span()),
+                                "expected subject, property or source",
+                            );
+                    if let Some(help) =
+                        help_for(did_you_mean(other, ["subject", "property", "source"]))
+                    {
                         diag = diag.with_help(help);
                     }
                     f.errors.push(diag);
@@ -461,7 +498,10 @@ fn read_rule(f: &mut Fields<'_, '_>) -> Option<RawRule> {
                 Some(list) => target.extend(list),
                 None => f.errors.push(
                     Diagnostic::error(format!("`where.{}` must be a list of ids", key.get_ref()))
-                        .with_primary(Span::new(file, value.span()), "expected a string or a list of strings"),
+                        .with_primary(
+                            Span::new(file, value.span()),
+                            "expected a string or a list of strings",
+                        ),
                 ),
             }
         }
@@ -531,7 +571,12 @@ fn syntax_error(file: FileId, text: &str, err: &toml::de::Error) -> Diagnostic {
     let span = err.span().unwrap_or(0..0);
     let span = span.start.min(text.len())..span.end.min(text.len());
     // toml's message may carry its own rendered snippet; keep the first line only.
-    let message = err.message().lines().next().unwrap_or("invalid TOML").trim();
+    let message = err
+        .message()
+        .lines()
+        .next()
+        .unwrap_or("invalid TOML")
+        .trim();
     Diagnostic::error(format!("invalid TOML: {message}"))
         .with_primary(Span::new(file, span), message.to_string())
 }

@@ -9,8 +9,8 @@ use super::parse::{RawClaim, RawEntity, RawFile, RawRule, RawSource, type_word};
 use super::suggest::{did_you_mean, help_for};
 use crate::diag::Diagnostic;
 use crate::model::{
-    Claim, Dataset, Entity, EntityIdx, PropertyIdx, PropertyType, RuleRecord, Selector,
-    SetItem, Source, SourceIdx, Spanned, Value, fold,
+    Claim, Dataset, Entity, EntityIdx, PropertyIdx, PropertyType, RuleRecord, Selector, SetItem,
+    Source, SourceIdx, Spanned, Value, fold,
 };
 use crate::source_map::{FileId, Span};
 use crate::value::{DayRange, ValueError, parse_period, parse_quantity};
@@ -41,7 +41,10 @@ impl<I: Copy> IdTable<I> {
                     Diagnostic::error(format!("duplicate {} id `{}`", self.what, id.value))
                         .with_primary(id.span, "defined again here")
                         .with_secondary(first.get().1, "first defined here")
-                        .with_help(format!("{} ids must be unique across the data set", self.what)),
+                        .with_help(format!(
+                            "{} ids must be unique across the data set",
+                            self.what
+                        )),
                 );
                 false
             }
@@ -53,7 +56,12 @@ impl<I: Copy> IdTable<I> {
     }
 
     /// Looks up a reference, reporting an unknown one with the closest id.
-    fn resolve(&self, reference: &Spanned<String>, key: &str, errors: &mut Vec<Diagnostic>) -> Option<I> {
+    fn resolve(
+        &self,
+        reference: &Spanned<String>,
+        key: &str,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<I> {
         if let Some(idx) = self.get(&reference.value) {
             return Some(idx);
         }
@@ -95,7 +103,12 @@ struct EntityNames {
 }
 
 impl EntityNames {
-    fn resolve(&self, name: &Spanned<String>, key: &str, errors: &mut Vec<Diagnostic>) -> Option<EntityIdx> {
+    fn resolve(
+        &self,
+        name: &Spanned<String>,
+        key: &str,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<EntityIdx> {
         if let Some(idx) = self.ids.get(&name.value) {
             return Some(idx);
         }
@@ -110,12 +123,16 @@ impl EntityNames {
         // Suggest a spelling as written in the entities file, not its folded form.
         let guess = did_you_mean(
             &fold(&name.value),
-            self.names.keys().map(String::as_str).chain(self.ids.ids.keys().map(String::as_str)),
+            self.names
+                .keys()
+                .map(String::as_str)
+                .chain(self.ids.ids.keys().map(String::as_str)),
         )
         .map(|folded| self.spelling.get(folded).map_or(folded, String::as_str));
         diag = match guess {
             Some(g) => diag.with_help(format!("did you mean `{g}`?")),
-            None => diag.with_help("add an [[entity]] record, or this spelling to an entity's `aliases`"),
+            None => diag
+                .with_help("add an [[entity]] record, or this spelling to an entity's `aliases`"),
         };
         errors.push(diag);
         None
@@ -133,7 +150,10 @@ pub fn resolve(data: &mut Dataset, files: Vec<(FileId, RawFile)>, errors: &mut V
     for (file, raw) in files {
         errors.extend(raw.errors);
         for property in raw.properties {
-            let id = Spanned { value: property.id.clone(), span: property.span };
+            let id = Spanned {
+                value: property.id.clone(),
+                span: property.span,
+            };
             if properties.insert(&id, PropertyIdx(data.properties.len() as u32), errors) {
                 data.properties.push(property);
             }
@@ -141,7 +161,11 @@ pub fn resolve(data: &mut Dataset, files: Vec<(FileId, RawFile)>, errors: &mut V
         raw_entities.extend(raw.entities);
         let only_source = (raw.sources.len() == 1).then(|| raw.sources[0].id.value.clone());
         raw_sources.extend(raw.sources);
-        raw_claims.extend(raw.claims.into_iter().map(|c| (file, only_source.clone(), c)));
+        raw_claims.extend(
+            raw.claims
+                .into_iter()
+                .map(|c| (file, only_source.clone(), c)),
+        );
         raw_rules.extend(raw.rules);
         data.accepted.extend(raw.accepted);
     }
@@ -150,13 +174,22 @@ pub fn resolve(data: &mut Dataset, files: Vec<(FileId, RawFile)>, errors: &mut V
     let sources = resolve_sources(data, raw_sources, &names, errors);
     resolve_claims(data, raw_claims, &names, &sources, &properties, errors);
     for rule in raw_rules {
-        data.rules.push(resolve_rule(rule, &names, &sources, &properties, errors));
+        data.rules
+            .push(resolve_rule(rule, &names, &sources, &properties, errors));
     }
     data.entity_names = names.names.into_iter().map(|(k, (v, _))| (k, v)).collect();
 }
 
-fn resolve_entities(data: &mut Dataset, raw: Vec<RawEntity>, errors: &mut Vec<Diagnostic>) -> EntityNames {
-    let mut names = EntityNames { ids: IdTable::new("entity"), names: HashMap::new(), spelling: HashMap::new() };
+fn resolve_entities(
+    data: &mut Dataset,
+    raw: Vec<RawEntity>,
+    errors: &mut Vec<Diagnostic>,
+) -> EntityNames {
+    let mut names = EntityNames {
+        ids: IdTable::new("entity"),
+        names: HashMap::new(),
+        spelling: HashMap::new(),
+    };
     let mut kept = Vec::new();
     for entity in raw {
         let idx = EntityIdx(kept.len() as u32);
@@ -167,20 +200,34 @@ fn resolve_entities(data: &mut Dataset, raw: Vec<RawEntity>, errors: &mut Vec<Di
     // Names after all ids, so that an alias equal to another entity's id is caught.
     for (i, entity) in kept.iter().enumerate() {
         let idx = EntityIdx(i as u32);
-        let id_as_name = Spanned { value: entity.id.value.clone(), span: entity.id.span };
-        for name in std::iter::once(&id_as_name).chain(std::iter::once(&entity.name)).chain(&entity.aliases) {
+        let id_as_name = Spanned {
+            value: entity.id.value.clone(),
+            span: entity.id.span,
+        };
+        for name in std::iter::once(&id_as_name)
+            .chain(std::iter::once(&entity.name))
+            .chain(&entity.aliases)
+        {
             register_name(&mut names, &kept, name, idx, errors);
         }
     }
     for entity in kept {
         let part_of = entity.part_of.as_ref().and_then(|p| {
             let idx = names.resolve(p, "part_of", errors)?;
-            Some(Spanned { value: idx, span: p.span })
+            Some(Spanned {
+                value: idx,
+                span: p.span,
+            })
         });
         let not_same_as = entity
             .not_same_as
             .iter()
-            .filter_map(|n| Some(Spanned { value: names.resolve(n, "not_same_as", errors)?, span: n.span }))
+            .filter_map(|n| {
+                Some(Spanned {
+                    value: names.resolve(n, "not_same_as", errors)?,
+                    span: n.span,
+                })
+            })
             .collect();
         data.entities.push(Entity {
             id: entity.id.value,
@@ -223,7 +270,9 @@ fn register_name(
                 ))
                 .with_primary(name.span, "used again here")
                 .with_secondary(first.get().1, format!("already a name of `{other}`"))
-                .with_help("claims could not tell which one is meant: keep the name on one entity only"),
+                .with_help(
+                    "claims could not tell which one is meant: keep the name on one entity only",
+                ),
             );
         }
         Entry::Occupied(_) => {}
@@ -244,7 +293,10 @@ fn check_part_of_cycles(data: &Dataset, errors: &mut Vec<Diagnostic>) {
                 1 => {
                     let cycle_start = path.iter().position(|&p| p == i).unwrap_or(0);
                     let cycle: Vec<usize> = path[cycle_start..].to_vec();
-                    let names: Vec<&str> = cycle.iter().map(|&c| data.entities[c].id.as_str()).collect();
+                    let names: Vec<&str> = cycle
+                        .iter()
+                        .map(|&c| data.entities[c].id.as_str())
+                        .collect();
                     let first = &data.entities[cycle[0]];
                     let mut diag = Diagnostic::error(format!(
                         "`part_of` forms a cycle: {} → {}",
@@ -254,7 +306,9 @@ fn check_part_of_cycles(data: &Dataset, errors: &mut Vec<Diagnostic>) {
                     if let Some(p) = &first.part_of {
                         diag = diag.with_primary(p.span, "this part_of closes the cycle");
                     }
-                    errors.push(diag.with_help("an entity cannot be a part of itself, directly or through others"));
+                    errors.push(diag.with_help(
+                        "an entity cannot be a part of itself, directly or through others",
+                    ));
                     break;
                 }
                 _ => {
@@ -284,13 +338,24 @@ fn resolve_sources(
         }
     }
     for source in kept {
-        let party = source.party.as_ref().and_then(|p| names.resolve(p, "party", errors));
+        let party = source
+            .party
+            .as_ref()
+            .and_then(|p| names.resolve(p, "party", errors));
         let cites = source
             .cites
             .iter()
-            .filter_map(|c| Some(Spanned { value: ids.resolve(c, "cites", errors)?, span: c.span }))
+            .filter_map(|c| {
+                Some(Spanned {
+                    value: ids.resolve(c, "cites", errors)?,
+                    span: c.span,
+                })
+            })
             .collect();
-        let text = source.text.as_ref().and_then(|t| super::text::load_text(data, t, errors));
+        let text = source
+            .text
+            .as_ref()
+            .and_then(|t| super::text::load_text(data, t, errors));
         data.sources.push(Source {
             id: source.id.value,
             span: source.id.span,
@@ -337,7 +402,10 @@ fn resolve_claims(
         let subject = names.resolve(&claim.subject, "subject", errors);
         let property = properties.resolve(&claim.property, "property", errors);
         let according_to = claim.according_to.as_ref().and_then(|a| {
-            Some(Spanned { value: sources.resolve(a, "according_to", errors)?, span: a.span })
+            Some(Spanned {
+                value: sources.resolve(a, "according_to", errors)?,
+                span: a.span,
+            })
         });
         let (Some(source), Some(subject), Some(property)) = (source, subject, property) else {
             continue;
@@ -358,7 +426,10 @@ fn resolve_claims(
                 let n = default_id_counts.entry(base.clone()).or_insert(0);
                 *n += 1;
                 let value = if *n == 1 { base } else { format!("{base}~{n}") };
-                Spanned { value, span: claim.header }
+                Spanned {
+                    value,
+                    span: claim.header,
+                }
             }
         };
         if !claim_ids.insert(&id, data.claims.len() as u32, errors) {
@@ -368,10 +439,16 @@ fn resolve_claims(
             id: id.value,
             span: claim.header,
             source,
-            subject: Spanned { value: subject, span: claim.subject.span },
+            subject: Spanned {
+                value: subject,
+                span: claim.subject.span,
+            },
             property,
             value,
-            value_text: Spanned { value: raw_text(&claim.value.value), span: claim.value.span },
+            value_text: Spanned {
+                value: raw_text(&claim.value.value),
+                span: claim.value.span,
+            },
             as_of,
             as_of_span,
             scope: claim.scope.as_deref().map(fold).unwrap_or_default(),
@@ -424,20 +501,27 @@ fn read_value(
     let prop = &data.properties[property.index()];
     let settings = &data.settings.values;
     let result = match (&raw.value, prop.ty) {
-        (RawValue::Number(n), PropertyType::Quantity) => Ok(Value::Quantity(crate::value::Interval::exact(*n))),
-        (RawValue::String(s, start), PropertyType::Quantity) => {
-            parse_quantity(s, settings).map(Value::Quantity).map_err(|e| value_error(raw.span, s, *start, &e))
+        (RawValue::Number(n), PropertyType::Quantity) => {
+            Ok(Value::Quantity(crate::value::Interval::exact(*n)))
         }
+        (RawValue::String(s, start), PropertyType::Quantity) => parse_quantity(s, settings)
+            .map(Value::Quantity)
+            .map_err(|e| value_error(raw.span, s, *start, &e)),
         (RawValue::Date(d), PropertyType::Date) => Ok(Value::Date(*d)),
-        (RawValue::String(s, start), PropertyType::Date) => {
-            parse_period(s).map(Value::Date).map_err(|e| value_error(raw.span, s, *start, &e))
-        }
+        (RawValue::String(s, start), PropertyType::Date) => parse_period(s)
+            .map(Value::Date)
+            .map_err(|e| value_error(raw.span, s, *start, &e)),
         (RawValue::String(s, _), PropertyType::Entity) => {
-            let name = Spanned { value: s.clone(), span: raw.span };
+            let name = Spanned {
+                value: s.clone(),
+                span: raw.span,
+            };
             return names.resolve(&name, "value", errors).map(Value::Entity);
         }
         (RawValue::String(s, _), PropertyType::Text) => Ok(Value::Text(fold(s))),
-        (RawValue::String(s, _), PropertyType::Set) if fold(s) == "none" => Ok(Value::Set(Vec::new())),
+        (RawValue::String(s, _), PropertyType::Set) if fold(s) == "none" => {
+            Ok(Value::Set(Vec::new()))
+        }
         (RawValue::String(s, _), PropertyType::Set) => Ok(Value::Set(vec![set_item(names, s)])),
         (RawValue::Array(items), PropertyType::Set) => {
             let mut set = Vec::with_capacity(items.len());
@@ -445,8 +529,11 @@ fn read_value(
                 match &item.value {
                     RawValue::String(s, _) => set.push(set_item(names, s)),
                     _ => errors.push(
-                        Diagnostic::error(format!("the members of set property `{}` must be strings", prop.id))
-                            .with_primary(item.span, "not a string"),
+                        Diagnostic::error(format!(
+                            "the members of set property `{}` must be strings",
+                            prop.id
+                        ))
+                        .with_primary(item.span, "not a string"),
                     ),
                 }
             }
@@ -477,13 +564,22 @@ fn expected_for(ty: PropertyType) -> &'static str {
 
 fn set_item(names: &EntityNames, text: &str) -> SetItem {
     let folded = fold(text);
-    match names.ids.get(text).or_else(|| names.names.get(&folded).map(|(i, _)| *i)) {
+    match names
+        .ids
+        .get(text)
+        .or_else(|| names.names.get(&folded).map(|(i, _)| *i))
+    {
         Some(idx) => SetItem::Entity(idx),
         None => SetItem::Text(folded),
     }
 }
 
-fn value_error(span: Span, text: &str, content_start: Option<usize>, err: &ValueError) -> Diagnostic {
+fn value_error(
+    span: Span,
+    text: &str,
+    content_start: Option<usize>,
+    err: &ValueError,
+) -> Diagnostic {
     let inner = match content_start {
         Some(start) => Span {
             file: span.file,
@@ -492,8 +588,11 @@ fn value_error(span: Span, text: &str, content_start: Option<usize>, err: &Value
         },
         None => span,
     };
-    let mut diag = Diagnostic::error(format!("cannot read the value {text:?}: expected {}", err.expected))
-        .with_primary(inner, format!("expected {}", err.expected));
+    let mut diag = Diagnostic::error(format!(
+        "cannot read the value {text:?}: expected {}",
+        err.expected
+    ))
+    .with_primary(inner, format!("expected {}", err.expected));
     if let Some(note) = &err.note {
         diag = diag.with_note(note.clone());
     }
@@ -508,10 +607,27 @@ fn resolve_rule(
     errors: &mut Vec<Diagnostic>,
 ) -> RuleRecord {
     let selector = Selector {
-        subjects: rule.subjects.iter().filter_map(|s| names.resolve(s, "where.subject", errors)).collect(),
-        properties: rule.properties.iter().filter_map(|p| properties.resolve(p, "where.property", errors)).collect(),
-        sources: rule.sources.iter().filter_map(|s| sources.resolve(s, "where.source", errors)).collect(),
+        subjects: rule
+            .subjects
+            .iter()
+            .filter_map(|s| names.resolve(s, "where.subject", errors))
+            .collect(),
+        properties: rule
+            .properties
+            .iter()
+            .filter_map(|p| properties.resolve(p, "where.property", errors))
+            .collect(),
+        sources: rule
+            .sources
+            .iter()
+            .filter_map(|s| sources.resolve(s, "where.source", errors))
+            .collect(),
     };
-    RuleRecord { id: rule.id, kind: rule.kind, severity: rule.severity, selector, params: rule.params }
+    RuleRecord {
+        id: rule.id,
+        kind: rule.kind,
+        severity: rule.severity,
+        selector,
+        params: rule.params,
+    }
 }
-

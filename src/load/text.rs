@@ -12,7 +12,11 @@ use crate::source_map::{FileId, SourceFile};
 pub const MAX_TEXT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Loads the text copy a source's `text` names into the source map, or reports why not.
-pub fn load_text(data: &mut Dataset, text: &Spanned<String>, errors: &mut Vec<Diagnostic>) -> Option<FileId> {
+pub fn load_text(
+    data: &mut Dataset,
+    text: &Spanned<String>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<FileId> {
     let from_file = data.files.file(text.span.file).path.clone();
     let path = match safe_path(&data.root, &from_file, &text.value) {
         Ok(path) => path,
@@ -21,7 +25,9 @@ pub fn load_text(data: &mut Dataset, text: &Spanned<String>, errors: &mut Vec<Di
                 Diagnostic::error(format!("`text` path {:?} is not allowed", text.value))
                     .with_primary(text.span, why)
                     .with_note("`text` must be a relative path to a file inside the data set")
-                    .with_help("copy the document into the data set and name it relative to this file"),
+                    .with_help(
+                        "copy the document into the data set and name it relative to this file",
+                    ),
             );
             return None;
         }
@@ -50,10 +56,18 @@ fn read_text(path: &Path) -> Result<String, String> {
         return Err("not a regular file".into());
     }
     if meta.len() > MAX_TEXT_BYTES {
-        return Err(format!("larger than {} MiB", MAX_TEXT_BYTES / (1024 * 1024)));
+        return Err(format!(
+            "larger than {} MiB",
+            MAX_TEXT_BYTES / (1024 * 1024)
+        ));
     }
     let bytes = std::fs::read(path).map_err(|e| io_reason(&e))?;
-    String::from_utf8(bytes).map_err(|e| format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 pub fn io_reason(err: &std::io::Error) -> String {
@@ -141,9 +155,20 @@ mod tests {
     fn rejects_paths_that_leave_the_data_set() {
         let root = Path::new("data");
         let file = Path::new("data/sources/a.toml");
-        assert_eq!(safe_path(root, file, "/etc/passwd").unwrap_err(), "an absolute path");
-        assert!(safe_path(root, file, "../../etc/passwd").unwrap_err().contains(".."));
-        assert!(safe_path(root, file, "../../../x").unwrap_err().contains(".."));
+        assert_eq!(
+            safe_path(root, file, "/etc/passwd").unwrap_err(),
+            "an absolute path"
+        );
+        assert!(
+            safe_path(root, file, "../../etc/passwd")
+                .unwrap_err()
+                .contains("..")
+        );
+        assert!(
+            safe_path(root, file, "../../../x")
+                .unwrap_err()
+                .contains("..")
+        );
         assert!(safe_path(root, file, "C:\\x").is_err());
         assert!(safe_path(root, file, "").is_err());
     }

@@ -27,7 +27,10 @@ pub fn diagnostic(data: &Dataset, finding: &Finding) -> Diagnostic {
     };
     let mut labels = Vec::new();
     for c in &finding.claims {
-        labels.push((c.span.unwrap_or_else(|| claim_span(data, c.idx)), c.label.clone()));
+        labels.push((
+            c.span.unwrap_or_else(|| claim_span(data, c.idx)),
+            c.label.clone(),
+        ));
     }
     for e in &finding.entities {
         labels.push((e.span.unwrap_or(data.entity(e.idx).span), e.label.clone()));
@@ -45,7 +48,11 @@ pub fn diagnostic(data: &Dataset, finding: &Finding) -> Diagnostic {
         labels: labels
             .into_iter()
             .enumerate()
-            .map(|(i, (span, message))| Label { span, message, primary: i == 0 })
+            .map(|(i, (span, message))| Label {
+                span,
+                message,
+                primary: i == 0,
+            })
             .collect(),
         notes: finding.notes.clone(),
         help: None,
@@ -59,11 +66,17 @@ pub fn diagnostic(data: &Dataset, finding: &Finding) -> Diagnostic {
                 (None, None) => {}
             }
             diag.notes.push(note);
-            diag.notes.push(format!("fingerprint: {}", finding.fingerprint));
+            diag.notes
+                .push(format!("fingerprint: {}", finding.fingerprint));
         }
         // A stale acceptance is fixed by removing its record, not by accepting it.
         None if finding.rule == crate::engine::STALE_ACCEPTANCE => {}
-        None => diag.help = Some(format!("if this is explained, accept it: {}", accept_command(finding))),
+        None => {
+            diag.help = Some(format!(
+                "if this is explained, accept it: {}",
+                accept_command(finding)
+            ))
+        }
     }
     diag
 }

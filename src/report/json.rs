@@ -80,7 +80,12 @@ pub fn render_report(data: &Dataset, report: &Report) -> String {
     let json = JsonReport {
         version: 1,
         findings: report.findings.iter().map(|f| finding(data, f)).collect(),
-        summary: JsonSummary { error: s.error, warning: s.warning, info: s.info, accepted: s.accepted },
+        summary: JsonSummary {
+            error: s.error,
+            warning: s.warning,
+            info: s.info,
+            accepted: s.accepted,
+        },
     };
     let mut out = serde_json::to_string_pretty(&json).expect("a report always serializes");
     out.push('\n');
@@ -89,7 +94,11 @@ pub fn render_report(data: &Dataset, report: &Report) -> String {
 
 fn location(data: &Dataset, span: Span) -> JsonLocation<'_> {
     let loc = data.files.location(span);
-    JsonLocation { file: loc.file, line: loc.line, column: loc.column }
+    JsonLocation {
+        file: loc.file,
+        line: loc.line,
+        column: loc.column,
+    }
 }
 
 /// A finding as the JSON report serializes it.
@@ -113,7 +122,13 @@ pub fn finding<'a>(data: &'a Dataset, f: &'a Finding) -> JsonFinding<'a> {
         .collect();
     let record = |id: &'a str, span: Span, label: &'a str| {
         let loc = location(data, span);
-        JsonRecord { id, file: loc.file, line: loc.line, column: loc.column, label }
+        JsonRecord {
+            id,
+            file: loc.file,
+            line: loc.line,
+            column: loc.column,
+            label,
+        }
     };
     JsonFinding {
         rule: &f.rule,

@@ -3,7 +3,9 @@
 use std::fmt;
 
 /// A proleptic Gregorian calendar day, counted from 1970-01-01 (day 0).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Day(pub i32);
 
 /// The years the value language accepts; outside them a "date" is almost surely a typo.
@@ -82,7 +84,9 @@ fn civil_from_days(days: i32) -> (i32, u32, u32) {
 }
 
 /// A closed range of days, `first..=last`: the period a date or period string denotes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct DayRange {
     pub first: Day,
     pub last: Day,
@@ -140,14 +144,23 @@ impl fmt::Display for DayRange {
             write!(f, "{fy:04}-{fm:02}")
         } else {
             let short = |y: i32, m: u32, d: u32, last: bool| {
-                let whole_month = if last { d == days_in_month(y, m) } else { d == 1 };
+                let whole_month = if last {
+                    d == days_in_month(y, m)
+                } else {
+                    d == 1
+                };
                 if whole_month {
                     format!("{y:04}-{m:02}")
                 } else {
                     format!("{y:04}-{m:02}-{d:02}")
                 }
             };
-            write!(f, "{}/{}", short(fy, fm, fd, false), short(ly, lm, ld, true))
+            write!(
+                f,
+                "{}/{}",
+                short(fy, fm, fd, false),
+                short(ly, lm, ld, true)
+            )
         }
     }
 }
@@ -189,8 +202,14 @@ mod tests {
         assert_eq!(r(d(2020, 1, 1), d(2020, 12, 31)).to_string(), "2020");
         assert_eq!(r(d(2020, 2, 1), d(2020, 2, 29)).to_string(), "2020-02");
         assert_eq!(r(d(2022, 7, 31), d(2022, 7, 31)).to_string(), "2022-07-31");
-        assert_eq!(r(d(2020, 7, 1), d(2020, 10, 31)).to_string(), "2020-07/2020-10");
-        assert_eq!(r(d(2020, 7, 3), d(2020, 10, 31)).to_string(), "2020-07-03/2020-10");
+        assert_eq!(
+            r(d(2020, 7, 1), d(2020, 10, 31)).to_string(),
+            "2020-07/2020-10"
+        );
+        assert_eq!(
+            r(d(2020, 7, 3), d(2020, 10, 31)).to_string(),
+            "2020-07-03/2020-10"
+        );
     }
 
     #[test]

@@ -129,7 +129,9 @@ pub fn format_number(v: f64) -> String {
     }
     let rounded = (v * 1000.0).round() / 1000.0;
     let text = format!("{rounded}");
-    let (sign, digits) = text.strip_prefix('-').map_or(("", text.as_str()), |d| ("-", d));
+    let (sign, digits) = text
+        .strip_prefix('-')
+        .map_or(("", text.as_str()), |d| ("-", d));
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
     if int.len() > 15 || int.contains('e') {
         return text;

@@ -2,23 +2,23 @@
 //! makes; the engine then sets the rule id, lowers findings with unconfirmed claims, computes
 //! fingerprints and orders them.
 
-mod conflict;
-mod drift;
-mod divergent;
-mod misquote;
-mod sweep;
-mod part_exceeds_whole;
 mod after_terminal;
 mod alias_suspect;
-mod names;
-mod unattributed;
-mod circular_citation;
 mod anachronism;
+mod circular_citation;
+mod conflict;
+mod divergent;
+mod drift;
+pub(super) mod graph;
+mod misquote;
+mod names;
+mod part_exceeds_whole;
 mod quote_mismatch;
 mod quote_not_found;
 pub(super) mod single_origin;
 mod stale;
-pub(super) mod graph;
+mod sweep;
+mod unattributed;
 
 use super::{Context, Finding, RuleConfig, RuleKind};
 

@@ -635,7 +635,11 @@ pub fn list_values(shown: &[(String, Vec<String>)]) -> String {
 /// Who says it: `kp-2024`, or `kp-2024 (according to un-mt-34)`.
 pub fn speaker(data: &Dataset, claim: &Claim) -> String {
     let mut s = data.source(claim.source).id.clone();
-    if let Some(a) = claim.according_to.as_ref().filter(|a| a.value != claim.source) {
+    if let Some(a) = claim
+        .according_to
+        .as_ref()
+        .filter(|a| a.value != claim.source)
+    {
         s.push_str(&format!(" (according to {})", data.source(a.value).id));
     }
     s
