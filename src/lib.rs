@@ -7,6 +7,7 @@ pub mod accept;
 pub mod cli;
 pub mod diag;
 pub mod engine;
+pub mod export;
 pub mod fsutil;
 pub mod load;
 pub mod model;

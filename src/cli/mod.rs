@@ -6,6 +6,7 @@ mod audit;
 mod check;
 mod diff;
 mod explain;
+mod export;
 mod review;
 mod timeline;
 
@@ -66,6 +67,8 @@ enum Command {
     Audit(audit::AuditArgs),
     /// Every claim of a subject's series over time, as text charts.
     Timeline(timeline::TimelineArgs),
+    /// Every resolved claim as one row (JSON Lines or CSV), for DuckDB, pandas or a spreadsheet.
+    Export(export::ExportArgs),
 }
 
 /// Report formats.
@@ -192,13 +195,19 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return if err.use_stderr() { ExitCode::from(EXIT_BAD_INPUT) } else { ExitCode::SUCCESS };
+            return if err.use_stderr() {
+                ExitCode::from(EXIT_BAD_INPUT)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     };
     let code = match cli.command {
         Command::Check(args) => check::run(args, color),
@@ -208,13 +217,18 @@ pub fn main() -> ExitCode {
         Command::Review(args) => review::run(args, color),
         Command::Audit(args) => audit::run(args, color),
         Command::Timeline(args) => timeline::run(args, color),
+        Command::Export(args) => export::run(args, color),
     };
     ExitCode::from(code)
 }
 
 /// Loads the data set and runs the check; on failure, the errors are printed and the exit
 /// status returned.
-pub fn load_and_check(paths: &[PathBuf], output: &Output, color: bool) -> Result<(Dataset, Report), u8> {
+pub fn load_and_check(
+    paths: &[PathBuf],
+    output: &Output,
+    color: bool,
+) -> Result<(Dataset, Report), u8> {
     let data = match load::load_with(paths, &output.load_options()) {
         Ok(data) => data,
         Err(failure) => return Err(print_errors(&failure.errors, &failure.files, color)),
@@ -250,4 +264,3 @@ fn print_errors(errors: &[Diagnostic], files: &SourceMap, color: bool) -> u8 {
     );
     EXIT_BAD_INPUT
 }
-
