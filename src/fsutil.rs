@@ -5,7 +5,14 @@ use std::path::Path;
 
 /// Writes `contents` to `path` atomically: into a temporary file in the same folder, flushed
 /// to disk, then renamed over `path`. Readers see the old file or the new one, never a mix.
+///
+/// A target that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a named pipe) is
+/// written in place: renaming over it would replace a device with a plain file.
 pub fn atomic_write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        let mut target = std::fs::OpenOptions::new().write(true).open(path)?;
+        return target.write_all(contents).and_then(|()| target.flush());
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -14,9 +21,8 @@ pub fn atomic_write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let (tmp, mut file) = create_temporary(dir, &name)?;
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
         file.write_all(contents)?;
         file.sync_all()?;
         if let Ok(meta) = std::fs::metadata(path) {
@@ -31,9 +37,37 @@ pub fn atomic_write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// A new temporary file beside the target. `create_new` never opens what is already there, so
+/// a symbolic link planted under the temporary name (a data set comes from pull requests) is
+/// never followed: the next name is tried instead.
+fn create_temporary(dir: &Path, name: &str) -> std::io::Result<(std::path::PathBuf, std::fs::File)> {
+    let pid = std::process::id();
+    let mut last = None;
+    for attempt in 0..64 {
+        let tmp = dir.join(format!(".{name}.{pid}.{attempt}.tmp"));
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
+            Ok(file) => return Ok((tmp, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn devices_are_written_in_place_never_replaced() {
+        let null = Path::new("/dev/null");
+        if !null.exists() {
+            return;
+        }
+        atomic_write(null, b"discarded").unwrap();
+        let meta = std::fs::metadata(null).unwrap();
+        assert!(!meta.is_file(), "/dev/null is still a device");
+    }
 
     #[test]
     fn replaces_the_file_whole() {
