@@ -40,12 +40,19 @@ pub fn atomic_write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 /// A new temporary file beside the target. `create_new` never opens what is already there, so
 /// a symbolic link planted under the temporary name (a data set comes from pull requests) is
 /// never followed: the next name is tried instead.
-fn create_temporary(dir: &Path, name: &str) -> std::io::Result<(std::path::PathBuf, std::fs::File)> {
+fn create_temporary(
+    dir: &Path,
+    name: &str,
+) -> std::io::Result<(std::path::PathBuf, std::fs::File)> {
     let pid = std::process::id();
     let mut last = None;
     for attempt in 0..64 {
         let tmp = dir.join(format!(".{name}.{pid}.{attempt}.tmp"));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
             Ok(file) => return Ok((tmp, file)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
             Err(e) => return Err(e),
