@@ -9,8 +9,8 @@ use std::path::Path;
 /// A target that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a named pipe) is
 /// written in place: renaming over it would replace a device with a plain file.
 pub fn atomic_write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        let mut target = std::fs::OpenOptions::new().write(true).open(path)?;
+    if writes_in_place(path) {
+        let mut target = std::fs::OpenOptions::new().append(true).open(path)?;
         return target.write_all(contents).and_then(|()| target.flush());
     }
     let dir = match path.parent() {
@@ -35,6 +35,19 @@ pub fn atomic_write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Whether `path` is a device or pipe to write in place. A symbolic link counts only under
+/// `/dev` (`/dev/stdout`): a link planted elsewhere, in a data set from a pull request, could
+/// point at a disk, and is replaced like a file instead.
+fn writes_in_place(path: &Path) -> bool {
+    match std::fs::symlink_metadata(path) {
+        // `/dev/stdout` may lead to a regular file (output redirected to a log): still written
+        // in place (appended), never renamed over.
+        Ok(m) if m.file_type().is_symlink() => path.starts_with("/dev"),
+        Ok(m) => !m.is_file(),
+        Err(_) => false,
+    }
 }
 
 /// A new temporary file beside the target. `create_new` never opens what is already there, so

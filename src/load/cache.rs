@@ -48,6 +48,15 @@ impl Cache {
         }
     }
 
+    /// Whether the cache under `dir` (the folder itself or its folder for this build) is a
+    /// symbolic link: one committed in a data set could point anywhere on the machine, and
+    /// entries would be read from and written there.
+    pub fn is_redirected(dir: &Path) -> bool {
+        let is_link =
+            |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+        is_link(dir) || is_link(&dir.join(BUILD))
+    }
+
     pub fn key(text: &str) -> Key {
         let mut hasher = blake3::Hasher::new();
         hasher.update(BUILD.as_bytes());
@@ -95,7 +104,11 @@ impl Cache {
         )
         .replace(['(', ')'], "");
         let tmp = self.dir.join(unique);
-        let result = std::fs::File::create(&tmp)
+        // `create_new`: a symbolic link planted under this name is never followed.
+        let result = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
             .and_then(|mut f| f.write_all(entry))
             .and_then(|()| std::fs::rename(&tmp, &target));
         if result.is_err() {

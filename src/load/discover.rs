@@ -48,8 +48,22 @@ pub fn discover(paths: &[PathBuf], errors: &mut Vec<Diagnostic>) -> DataFiles {
     files.retain(|f| *f != settings);
     files.sort();
     files.dedup();
+    // Not `is_file()`, which follows links: a `crosscheck.toml` linked to a file outside the
+    // data set (`/proc/self/environ`) would be read, and its text shown in the errors.
+    let settings = match std::fs::symlink_metadata(&settings) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            errors.push(
+                Diagnostic::error(format!("{} is a symbolic link", settings.display()))
+                    .with_note("settings are read only from a regular file: a link could point anywhere on the machine")
+                    .with_help("replace the link with a copy of the file it points to, or remove it"),
+            );
+            None
+        }
+        Ok(meta) if meta.is_file() => Some(settings),
+        _ => None,
+    };
     DataFiles {
-        settings: settings.is_file().then_some(settings),
+        settings,
         root,
         files,
     }

@@ -82,6 +82,12 @@ pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, Lo
                 .unwrap_or_else(|| found.root.join(cache::CACHE_DIR)),
         )
     });
+    // The default cache folder is inside the data set, which may come from a pull request: a
+    // symbolic link there is not followed (no cache this run).
+    let cache = cache.filter(|_| {
+        options.cache_dir.is_some()
+            || !cache::Cache::is_redirected(&found.root.join(cache::CACHE_DIR))
+    });
     let first_id = data.files.files().count() as u32;
     let parsed: Vec<(SourceFile, parse::RawFile)> = found
         .files
@@ -138,7 +144,7 @@ fn check_not_empty(
     }
     if files.is_empty() {
         diag = diag
-            .with_note("no *.toml files were found there (hidden folders and target/ are skipped)");
+            .with_note("no *.toml files were found there (hidden folders, target/ and symbolic links are skipped)");
     }
     errors.push(diag.with_help("name the folder that holds the claim files, for example `crosscheck check examples/afghanistan`"));
 }

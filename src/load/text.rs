@@ -43,7 +43,8 @@ pub fn load_text(
         Err(why) => {
             errors.push(
                 Diagnostic::error(format!("cannot read the text copy {:?}", text.value))
-                    .with_primary(text.span, why),
+                    .with_primary(text.span, why)
+                    .with_help("the path is relative to the folder of this data file: check it, or leave `text` out"),
             );
             None
         }
@@ -88,6 +89,14 @@ pub fn safe_path(root: &Path, from_file: &Path, relative: &str) -> Result<PathBu
     if written.is_absolute() || relative.starts_with(['/', '\\']) || has_drive_prefix(relative) {
         return Err("an absolute path".into());
     }
+    // Hidden files and folders (`.git/config`, which may hold CI credentials) are never data:
+    // a quote check would show their lines in the report.
+    if written
+        .components()
+        .any(|c| matches!(c, Component::Normal(part) if part.to_string_lossy().starts_with('.')))
+    {
+        return Err("names a hidden file or folder (such as .git)".into());
+    }
     let base = from_file.parent().unwrap_or(Path::new(""));
     let joined = normalize(&base.join(written)).ok_or("climbs out of the data set with `..`")?;
     let root_norm = normalize(root).ok_or("the data set root cannot be resolved")?;
@@ -96,7 +105,12 @@ pub fn safe_path(root: &Path, from_file: &Path, relative: &str) -> Result<PathBu
     }
     // Symbolic links: compare the real locations.
     let real_root = root.canonicalize().map_err(|e| io_reason(&e))?;
-    let real = joined.canonicalize().map_err(|e| io_reason(&e))?;
+    let real = match joined.canonicalize() {
+        Ok(real) => real,
+        // Nothing there to read: reported as a missing copy, not as a path not allowed.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(joined),
+        Err(e) => return Err(io_reason(&e)),
+    };
     if !real.starts_with(&real_root) {
         return Err("a symbolic link on this path points outside the data set".into());
     }
@@ -171,6 +185,16 @@ mod tests {
         );
         assert!(safe_path(root, file, "C:\\x").is_err());
         assert!(safe_path(root, file, "").is_err());
+        assert!(
+            safe_path(root, file, "../.git/config")
+                .unwrap_err()
+                .contains("hidden")
+        );
+        assert!(
+            safe_path(root, file, ".env")
+                .unwrap_err()
+                .contains("hidden")
+        );
     }
 
     #[test]
