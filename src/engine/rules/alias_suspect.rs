@@ -16,6 +16,7 @@
 //! entities, not claims: a `where.subject` selector keeps only the groups that involve a listed
 //! entity; `property` and `source` selectors do not apply.
 
+use super::union_find::UnionFind;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::names;
@@ -258,36 +259,6 @@ fn spelling_differences(a: &str, b: &str) -> Vec<String> {
         vec![format!("{a}/{b}")]
     } else {
         differing
-    }
-}
-
-/// Union-find with path halving: no recursion, whatever the chain length.
-struct UnionFind {
-    parent: Vec<usize>,
-}
-
-impl UnionFind {
-    fn new(n: usize) -> UnionFind {
-        UnionFind {
-            parent: (0..n).collect(),
-        }
-    }
-
-    fn find(&mut self, mut x: usize) -> usize {
-        while self.parent[x] != x {
-            self.parent[x] = self.parent[self.parent[x]];
-            x = self.parent[x];
-        }
-        x
-    }
-
-    fn union(&mut self, a: usize, b: usize) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra != rb {
-            // The smaller index is the root, so roots are stable whatever the order of unions.
-            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
-            self.parent[hi] = lo;
-        }
     }
 }
 

@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 
 use super::sweep::{
-    self, Dsu, Extent, Item, Relation, days, describe_times, is_denied, percent, show_value,
+    self, Extent, Item, Relation, UnionFind, days, describe_times, is_denied, percent, show_value,
     speaker,
 };
 use crate::engine::series::{claim_label, series_name};
@@ -63,7 +63,7 @@ pub fn groups(
     let property = data.property(data.claim(first).property);
     let whens = sweep::times(data, claims, window_days);
     let mut points = Points::default();
-    let mut dsu = Dsu::new(claims.len());
+    let mut dsu = UnionFind::new(claims.len());
 
     if property.single {
         let mut items = Vec::new();
@@ -103,8 +103,8 @@ pub fn groups(
 }
 
 /// Links the items' groups into `dsu` over their owners.
-fn join(items: &[Item], owners: &[usize], relation: Relation<'_>, dsu: &mut Dsu) {
-    let mut linked = Dsu::new(items.len());
+fn join(items: &[Item], owners: &[usize], relation: Relation<'_>, dsu: &mut UnionFind) {
+    let mut linked = UnionFind::new(items.len());
     sweep::link(items, relation, &mut linked);
     for group in linked.groups() {
         for &k in &group[1..] {

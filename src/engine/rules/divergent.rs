@@ -12,8 +12,8 @@
 
 use super::conflict::values_note;
 use super::sweep::{
-    self, Dsu, Extent, Item, Relation, all_same, describe_times, is_denied, percent, show_value,
-    speaker,
+    self, Extent, Item, Relation, UnionFind, all_same, describe_times, is_denied, percent,
+    show_value, speaker,
 };
 use crate::engine::series::{claim_label, series_name};
 use crate::engine::{Context, Finding, RuleConfig};
@@ -46,7 +46,7 @@ pub fn run(ctx: &Context<'_>, rule: &RuleConfig, out: &mut Vec<Finding>) {
                 extent: Extent::of_interval(&interval(data, c).widened(tolerance)),
             })
             .collect();
-        let mut dsu = Dsu::new(claims.len());
+        let mut dsu = UnionFind::new(claims.len());
         sweep::link(&items, Relation::Overlap, &mut dsu);
         let mut conflicted = vec![false; claims.len()];
         for group in super::conflict::groups(data, &claims, tolerance, window) {

@@ -19,6 +19,7 @@ pub(super) mod single_origin;
 mod stale;
 mod sweep;
 mod unattributed;
+mod union_find;
 
 use super::{Context, Finding, RuleConfig, RuleKind};
 

@@ -33,6 +33,7 @@
 //! carries the point (the part, the whole that the parts exceed, the sub-period count); the
 //! claims it is compared with are taken whatever the selector.
 
+use super::union_find::UnionFind;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
@@ -786,36 +787,6 @@ fn sub_period_finding(
     ))
 }
 
-/// Union-find with path halving, for grouping periods joined by an excess.
-struct UnionFind {
-    parent: Vec<usize>,
-}
-
-impl UnionFind {
-    fn new(n: usize) -> UnionFind {
-        UnionFind {
-            parent: (0..n).collect(),
-        }
-    }
-
-    fn find(&mut self, mut x: usize) -> usize {
-        while self.parent[x] != x {
-            self.parent[x] = self.parent[self.parent[x]];
-            x = self.parent[x];
-        }
-        x
-    }
-
-    fn union(&mut self, a: usize, b: usize) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra != rb {
-            // The smaller root wins, so components are keyed by their first period.
-            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
-            self.parent[hi] = lo;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -894,14 +865,5 @@ mod tests {
             high_key(Bound::Closed(5.0)).total_cmp_pair(&high_key(Bound::Unbounded)),
             Ordering::Less
         );
-    }
-
-    #[test]
-    fn union_find_groups() {
-        let mut uf = UnionFind::new(4);
-        uf.union(3, 1);
-        uf.union(1, 2);
-        assert_eq!(uf.find(2), 1);
-        assert_ne!(uf.find(0), uf.find(3));
     }
 }

@@ -181,66 +181,7 @@ pub struct Item {
     pub extent: Extent,
 }
 
-/// Union-find over item numbers.
-#[derive(Debug, Clone)]
-pub struct Dsu {
-    parent: Vec<u32>,
-    size: Vec<u32>,
-}
-
-impl Dsu {
-    pub fn new(n: usize) -> Dsu {
-        Dsu {
-            parent: (0..n as u32).collect(),
-            size: vec![1; n],
-        }
-    }
-
-    pub fn find(&mut self, x: usize) -> usize {
-        let mut root = x;
-        while self.parent[root] as usize != root {
-            root = self.parent[root] as usize;
-        }
-        let mut x = x;
-        while self.parent[x] as usize != root {
-            let next = self.parent[x] as usize;
-            self.parent[x] = root as u32;
-            x = next;
-        }
-        root
-    }
-
-    pub fn union(&mut self, a: usize, b: usize) {
-        let (mut a, mut b) = (self.find(a), self.find(b));
-        if a == b {
-            return;
-        }
-        if self.size[a] < self.size[b] {
-            std::mem::swap(&mut a, &mut b);
-        }
-        self.parent[b] = a as u32;
-        self.size[a] += self.size[b];
-    }
-
-    /// The groups of two or more items, each sorted, in the order of their first item.
-    pub fn groups(&mut self) -> Vec<Vec<usize>> {
-        let n = self.parent.len();
-        let mut by_root: HashMap<usize, usize> = HashMap::new();
-        let mut out: Vec<Vec<usize>> = Vec::new();
-        for i in 0..n {
-            let root = self.find(i);
-            if self.size[root] < 2 {
-                continue;
-            }
-            let slot = *by_root.entry(root).or_insert_with(|| {
-                out.push(Vec::new());
-                out.len() - 1
-            });
-            out[slot].push(i);
-        }
-        out
-    }
-}
+pub use super::union_find::UnionFind;
 
 /// Which pairs of contemporaries [`link`] joins.
 #[derive(Debug, Clone, Copy)]
@@ -255,7 +196,7 @@ pub enum Relation<'a> {
 
 /// Joins in `dsu` every two contemporaries whose values stand in `relation`; `dsu` may already
 /// hold other links (they are kept). O(n log² n) for `n` items.
-pub fn link(items: &[Item], relation: Relation<'_>, dsu: &mut Dsu) {
+pub fn link(items: &[Item], relation: Relation<'_>, dsu: &mut UnionFind) {
     if items.len() < 2 {
         return;
     }
@@ -273,7 +214,7 @@ pub fn link(items: &[Item], relation: Relation<'_>, dsu: &mut Dsu) {
         .collect();
     let mut trees = [MergeTree::new(m), MergeTree::new(m)];
 
-    let query = |trees: &mut [MergeTree; 2], i: usize, dsu: &mut Dsu| {
+    let query = |trees: &mut [MergeTree; 2], i: usize, dsu: &mut UnionFind| {
         let (lo, hi) = places[i];
         match relation {
             Relation::Disjoint => {
@@ -291,7 +232,7 @@ pub fn link(items: &[Item], relation: Relation<'_>, dsu: &mut Dsu) {
             }
         }
     };
-    let update = |trees: &mut [MergeTree; 2], i: usize, insert: bool, dsu: &mut Dsu| {
+    let update = |trees: &mut [MergeTree; 2], i: usize, insert: bool, dsu: &mut UnionFind| {
         let (lo, hi) = places[i];
         let mut put = |tree: &mut MergeTree, l: usize, r: usize| {
             if insert {
@@ -388,7 +329,7 @@ impl MergeTree {
         out
     }
 
-    fn insert(&mut self, item: usize, l: usize, r: usize, dsu: &mut Dsu) {
+    fn insert(&mut self, item: usize, l: usize, r: usize, dsu: &mut UnionFind) {
         let x = item as u32;
         for node in self.cover(l, r) {
             if self.own_count[node] == 0 && self.pending_count[node] == 0 {
@@ -435,7 +376,7 @@ impl MergeTree {
 
     /// Links `item` to every group holding an active item stored over coordinates that meet
     /// `l..=r`.
-    fn link_range(&mut self, item: usize, l: usize, r: usize, dsu: &mut Dsu) {
+    fn link_range(&mut self, item: usize, l: usize, r: usize, dsu: &mut UnionFind) {
         for node in self.cover(l, r) {
             // Items stored above the node cover it, so they meet the range.
             let mut u = node >> 1;
@@ -465,7 +406,7 @@ impl MergeTree {
     }
 
     /// Links `item` to the node's own items; they are then one group.
-    fn absorb_own(&mut self, node: usize, item: usize, dsu: &mut Dsu) {
+    fn absorb_own(&mut self, node: usize, item: usize, dsu: &mut UnionFind) {
         if self.own_count[node] > 0 {
             dsu.union(item, self.own_rep[node] as usize);
         }
@@ -782,7 +723,7 @@ mod tests {
 
     /// The groups by brute force over all pairs, for comparison.
     fn brute(items: &[Item], related: impl Fn(usize, usize) -> bool) -> Vec<Vec<usize>> {
-        let mut dsu = Dsu::new(items.len());
+        let mut dsu = UnionFind::new(items.len());
         for i in 0..items.len() {
             for j in 0..i {
                 if contemporaries(&items[i], &items[j]) && related(i, j) {
@@ -801,17 +742,17 @@ mod tests {
             let items = random_items(&mut rng, n);
             let class: Vec<bool> = (0..n).map(|_| rng.next(3) == 0).collect();
 
-            let mut dsu = Dsu::new(n);
+            let mut dsu = UnionFind::new(n);
             link(&items, Relation::Disjoint, &mut dsu);
             let expected = brute(&items, |i, j| !items[i].extent.overlaps(&items[j].extent));
             assert_eq!(dsu.groups(), expected, "disjoint, round {round}");
 
-            let mut dsu = Dsu::new(n);
+            let mut dsu = UnionFind::new(n);
             link(&items, Relation::Overlap, &mut dsu);
             let expected = brute(&items, |i, j| items[i].extent.overlaps(&items[j].extent));
             assert_eq!(dsu.groups(), expected, "overlap, round {round}");
 
-            let mut dsu = Dsu::new(n);
+            let mut dsu = UnionFind::new(n);
             link(&items, Relation::CrossOverlap(&class), &mut dsu);
             let expected = brute(&items, |i, j| {
                 class[i] != class[j] && items[i].extent.overlaps(&items[j].extent)
@@ -834,7 +775,7 @@ mod tests {
                 })),
             })
             .collect();
-        let mut dsu = Dsu::new(n);
+        let mut dsu = UnionFind::new(n);
         link(&items, Relation::Disjoint, &mut dsu);
         assert_eq!(dsu.groups().len(), 1);
     }
