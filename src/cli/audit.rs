@@ -2,7 +2,7 @@
 //! origins behind each series, weakly sourced claims). Informational: it exits 0 whenever the
 //! data set loads.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
@@ -43,25 +43,8 @@ pub fn run(args: AuditArgs, color: bool) -> u8 {
         AuditFormat::Markdown => render_markdown(&data, &audit),
         AuditFormat::Json => render_json(&data, &audit),
     };
-    match write(args.output.as_deref(), &text) {
+    match super::write_output(args.output.as_deref(), &text) {
         Ok(()) => 0,
         Err(code) => code,
-    }
-}
-
-/// Writes to `file` (atomically) or standard output, as `Output::write` does for reports.
-pub(super) fn write(file: Option<&Path>, text: &str) -> Result<(), u8> {
-    match file {
-        Some(path) => crate::fsutil::atomic_write(path, text.as_bytes()).map_err(|e| {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            super::EXIT_BAD_INPUT
-        }),
-        None => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth reporting.
-            let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
-            Ok(())
-        }
     }
 }

@@ -43,7 +43,7 @@ pub fn run(args: ExportArgs, color: bool) -> u8 {
         ExportFormat::Jsonl => crate::export::to_jsonl(&data),
         ExportFormat::Csv => crate::export::to_csv(&data),
     };
-    match super::audit::write(args.output.as_deref(), &text) {
+    match super::write_output(args.output.as_deref(), &text) {
         Ok(()) => 0,
         Err(code) => code,
     }

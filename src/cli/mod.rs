@@ -159,18 +159,24 @@ impl Output {
 impl Output {
     /// Writes the report to `--output` (atomically) or standard output.
     pub fn write(&self, text: &str) -> Result<(), u8> {
-        match &self.file {
-            Some(path) => crate::fsutil::atomic_write(path, text.as_bytes()).map_err(|e| {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                EXIT_BAD_INPUT
-            }),
-            None => {
-                use std::io::Write;
-                let mut out = std::io::stdout().lock();
-                // A closed pipe (`| head`) is not an error worth reporting.
-                let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
-                Ok(())
-            }
+        write_output(self.file.as_deref(), text)
+    }
+}
+
+/// Writes a command's output to `file` (atomically) or standard output; on failure, says why
+/// and gives the exit status.
+pub(crate) fn write_output(file: Option<&std::path::Path>, text: &str) -> Result<(), u8> {
+    match file {
+        Some(path) => crate::fsutil::atomic_write(path, text.as_bytes()).map_err(|e| {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            EXIT_BAD_INPUT
+        }),
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth reporting.
+            let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+            Ok(())
         }
     }
 }

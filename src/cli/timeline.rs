@@ -78,7 +78,7 @@ pub fn run(args: TimelineArgs, color: bool) -> u8 {
         TimelineFormat::Human => render_human(&data, &series),
         TimelineFormat::Json => render_json(&data, subject, &series),
     };
-    match super::audit::write(args.output.as_deref(), &text) {
+    match super::write_output(args.output.as_deref(), &text) {
         Ok(()) => 0,
         Err(code) => code,
     }
