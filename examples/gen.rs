@@ -215,7 +215,7 @@ fn grouped(v: u64, sep: char) -> String {
     let digits = v.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
@@ -229,11 +229,11 @@ fn comma(v: u64) -> String {
 
 /// A number in one of its written forms: `5,500`, `5500`, `5 500`, `5.5k`, `2.5 million`.
 fn number(rng: &mut Rng, v: u64) -> String {
-    if v >= 1_000_000 && v % 100_000 == 0 && rng.chance(0.6) {
+    if v >= 1_000_000 && v.is_multiple_of(100_000) && rng.chance(0.6) {
         let m = v as f64 / 1e6;
         return format!("{} million", trim_float(m));
     }
-    if (1_000..1_000_000).contains(&v) && v % 100 == 0 && rng.chance(0.25) {
+    if (1_000..1_000_000).contains(&v) && v.is_multiple_of(100) && rng.chance(0.25) {
         return format!("{}k", trim_float(v as f64 / 1e3));
     }
     match rng.below(10) {

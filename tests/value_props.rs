@@ -133,7 +133,7 @@ fn number_text(n: i64, style: usize) -> String {
             let digits = n.unsigned_abs().to_string();
             let mut out = String::from(if n < 0 { "-" } else { "" });
             for (i, c) in digits.chars().enumerate() {
-                if i > 0 && (digits.len() - i) % 3 == 0 {
+                if i > 0 && (digits.len() - i).is_multiple_of(3) {
                     out.push(SPACES[s - 2]);
                 }
                 out.push(c);

@@ -74,12 +74,12 @@ pub fn render_all(diags: &[Diagnostic], sources: &SourceMap, options: RenderOpti
 /// very end of a file ending in a line break counts as the end of its last line.
 pub fn render_short(diag: &Diagnostic, sources: &SourceMap) -> String {
     let mut out = String::new();
-    if let Some(span) = diag.primary_span() {
-        if let Some(file) = file(sources, span.file) {
-            let range = safe_range(&file.text, span);
-            let (line, column) = file.line_col(range.start);
-            out.push_str(&format!("{}:{line}:{column}: ", file.display));
-        }
+    if let Some(span) = diag.primary_span()
+        && let Some(file) = file(sources, span.file)
+    {
+        let range = safe_range(&file.text, span);
+        let (line, column) = file.line_col(range.start);
+        out.push_str(&format!("{}:{line}:{column}: ", file.display));
     }
     out.push_str(level_name(diag.level));
     if let Some(code) = &diag.code {

@@ -210,7 +210,7 @@ fn place(data: &Dataset, span: Span) -> String {
 /// code, as the human report shows it: code spans are kept when the backticks pair up, and the
 /// rest is literal text.
 pub fn prose(text: &str) -> String {
-    if text.matches('`').count() % 2 != 0 {
+    if !text.matches('`').count().is_multiple_of(2) {
         return inline(text);
     }
     text.split('`')
