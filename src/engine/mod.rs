@@ -13,6 +13,8 @@ pub mod series;
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::diag::Diagnostic;
 use crate::model::{ClaimIdx, Dataset, Severity, Status};
 use crate::value::Day;
@@ -99,17 +101,23 @@ pub fn check(data: &Dataset, options: &CheckOptions) -> Result<Report, Vec<Diagn
         series: series::build(data),
         today: options.today,
     };
-    let mut findings = Vec::new();
-    for rule in &rules {
-        let start = findings.len();
-        rules::run(&ctx, rule, &mut findings);
-        for finding in &mut findings[start..] {
-            finding.rule = rule.id.clone();
-        }
-    }
-    for finding in &mut findings {
-        finalize(data, finding);
-    }
+    // Rules are independent of each other: run them side by side, then join their findings
+    // in rule order (the final sort makes the order of the report independent of this anyway).
+    let per_rule: Vec<Vec<Finding>> = rules
+        .par_iter()
+        .map(|rule| {
+            let mut found = Vec::new();
+            rules::run(&ctx, rule, &mut found);
+            for finding in &mut found {
+                finding.rule = rule.id.clone();
+            }
+            found
+        })
+        .collect();
+    let mut findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
+    findings
+        .par_iter_mut()
+        .for_each(|finding| finalize(data, finding));
     apply_acceptances(data, &mut findings);
     sort(data, &rules, &mut findings);
     Ok(Report { findings, rules })

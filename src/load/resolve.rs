@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
+use rayon::prelude::*;
+
 use super::fields::RawValue;
 use super::parse::{RawClaim, RawEntity, RawFile, RawRule, RawSource, type_word};
 use super::suggest::{did_you_mean, help_for};
@@ -145,9 +147,9 @@ pub fn resolve(data: &mut Dataset, files: Vec<(FileId, RawFile)>, errors: &mut V
     let mut properties = IdTable::new("property");
     let mut raw_entities = Vec::new();
     let mut raw_sources = Vec::new();
-    let mut raw_claims = Vec::new();
+    let mut claim_files = Vec::with_capacity(files.len());
     let mut raw_rules = Vec::new();
-    for (file, raw) in files {
+    for (_file, raw) in files {
         errors.extend(raw.errors);
         for property in raw.properties {
             let id = Spanned {
@@ -161,23 +163,42 @@ pub fn resolve(data: &mut Dataset, files: Vec<(FileId, RawFile)>, errors: &mut V
         raw_entities.extend(raw.entities);
         let only_source = (raw.sources.len() == 1).then(|| raw.sources[0].id.value.clone());
         raw_sources.extend(raw.sources);
-        raw_claims.extend(
-            raw.claims
-                .into_iter()
-                .map(|c| (file, only_source.clone(), c)),
-        );
+        // Claims stay with their file: they are resolved file by file, and each file's raw
+        // records are freed as soon as its claims are built.
+        claim_files.push(ClaimFile {
+            only_source,
+            claims: raw.claims,
+        });
         raw_rules.extend(raw.rules);
         data.accepted.extend(raw.accepted);
     }
 
     let names = resolve_entities(data, raw_entities, errors);
     let sources = resolve_sources(data, raw_sources, &names, errors);
-    resolve_claims(data, raw_claims, &names, &sources, &properties, errors);
+    let tables = Tables {
+        names: &names,
+        sources: &sources,
+        properties: &properties,
+    };
+    resolve_claims(data, claim_files, &tables, errors);
     for rule in raw_rules {
         data.rules
             .push(resolve_rule(rule, &names, &sources, &properties, errors));
     }
     data.entity_names = names.names.into_iter().map(|(k, (v, _))| (k, v)).collect();
+}
+
+/// The claims of one file, and the file's only source (the default for `source`).
+struct ClaimFile {
+    only_source: Option<String>,
+    claims: Vec<RawClaim>,
+}
+
+/// What a claim's references are looked up in.
+struct Tables<'t> {
+    names: &'t EntityNames,
+    sources: &'t IdTable<SourceIdx>,
+    properties: &'t IdTable<PropertyIdx>,
 }
 
 fn resolve_entities(
@@ -378,65 +399,92 @@ fn resolve_sources(
 
 fn resolve_claims(
     data: &mut Dataset,
-    raw: Vec<(FileId, Option<String>, RawClaim)>,
-    names: &EntityNames,
-    sources: &IdTable<SourceIdx>,
-    properties: &IdTable<PropertyIdx>,
+    files: Vec<ClaimFile>,
+    tables: &Tables<'_>,
     errors: &mut Vec<Diagnostic>,
 ) {
+    // Each claim is resolved on its own (references, value, time), in parallel by file; ids
+    // are then given and checked in file order, which keeps default ids and duplicate
+    // reports independent of the thread count.
+    let shared: &Dataset = data;
+    let resolved: Vec<Vec<(Option<ResolvedClaim>, Vec<Diagnostic>)>> = files
+        .into_par_iter()
+        .map(|file| {
+            let only_source = file.only_source.as_deref();
+            file.claims
+                .into_iter()
+                .map(|claim| resolve_claim(shared, claim, only_source, tables))
+                .collect()
+        })
+        .collect();
+    let total = resolved.iter().map(Vec::len).sum();
+    data.claims.reserve_exact(total);
     let mut claim_ids: IdTable<u32> = IdTable::new("claim");
     let mut default_id_counts: HashMap<String, u32> = HashMap::new();
-    for (_file, only_source, claim) in raw {
-        let source = match (&claim.source, &only_source) {
-            (Some(s), _) => sources.resolve(s, "source", errors),
-            (None, Some(only)) => sources.get(only),
-            (None, None) => {
-                errors.push(
-                    Diagnostic::error("this claim does not say which source it comes from")
-                        .with_primary(claim.header, "no `source` here")
-                        .with_help("add `source = \"<source id>\"`; it may be left out only in a file with exactly one [[source]]"),
-                );
-                None
-            }
+    for (resolved, found) in resolved.into_iter().flatten() {
+        errors.extend(found);
+        let Some(ResolvedClaim { mut claim, id }) = resolved else {
+            continue;
         };
-        let subject = names.resolve(&claim.subject, "subject", errors);
-        let property = properties.resolve(&claim.property, "property", errors);
-        let according_to = claim.according_to.as_ref().and_then(|a| {
-            Some(Spanned {
-                value: sources.resolve(a, "according_to", errors)?,
-                span: a.span,
-            })
+        let id = id.unwrap_or_else(|| Spanned {
+            value: default_id(data, &claim, &mut default_id_counts),
+            span: claim.span,
         });
-        let (Some(source), Some(subject), Some(property)) = (source, subject, property) else {
-            continue;
-        };
-        let Some(value) = read_value(data, property, &claim.value, names, errors) else {
-            continue;
-        };
-        let (as_of, as_of_span) = claim_time(data, &claim, source, according_to.as_ref());
-        let id = match &claim.id {
-            Some(id) => id.clone(),
-            None => {
-                let base = format!(
-                    "{}/{}.{}",
-                    data.sources[source.index()].id,
-                    data.entities[subject.index()].id,
-                    data.properties[property.index()].id
-                );
-                let n = default_id_counts.entry(base.clone()).or_insert(0);
-                *n += 1;
-                let value = if *n == 1 { base } else { format!("{base}~{n}") };
-                Spanned {
-                    value,
-                    span: claim.header,
-                }
-            }
-        };
         if !claim_ids.insert(&id, data.claims.len() as u32, errors) {
             continue;
         }
-        data.claims.push(Claim {
-            id: id.value,
+        claim.id = id.value;
+        data.claims.push(claim);
+    }
+}
+
+/// A claim with every reference and its value resolved, still without its id when the file
+/// gave none (default ids are numbered in file order).
+struct ResolvedClaim {
+    claim: Claim,
+    id: Option<Spanned<String>>,
+}
+
+/// Resolves one claim (`None` when it cannot be), with everything that is wrong with it.
+fn resolve_claim(
+    data: &Dataset,
+    claim: RawClaim,
+    only_source: Option<&str>,
+    tables: &Tables<'_>,
+) -> (Option<ResolvedClaim>, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let source = match (&claim.source, only_source) {
+        (Some(s), _) => tables.sources.resolve(s, "source", &mut errors),
+        (None, Some(only)) => tables.sources.get(only),
+        (None, None) => {
+            errors.push(
+                Diagnostic::error("this claim does not say which source it comes from")
+                    .with_primary(claim.header, "no `source` here")
+                    .with_help("add `source = \"<source id>\"`; it may be left out only in a file with exactly one [[source]]"),
+            );
+            None
+        }
+    };
+    let subject = tables.names.resolve(&claim.subject, "subject", &mut errors);
+    let property = tables
+        .properties
+        .resolve(&claim.property, "property", &mut errors);
+    let according_to = claim.according_to.as_ref().and_then(|a| {
+        Some(Spanned {
+            value: tables.sources.resolve(a, "according_to", &mut errors)?,
+            span: a.span,
+        })
+    });
+    let (Some(source), Some(subject), Some(property)) = (source, subject, property) else {
+        return (None, errors);
+    };
+    let Some(value) = read_value(data, property, &claim.value, tables.names, &mut errors) else {
+        return (None, errors);
+    };
+    let (as_of, as_of_span) = claim_time(data, &claim, source, according_to.as_ref());
+    let resolved = ResolvedClaim {
+        claim: Claim {
+            id: String::new(),
             span: claim.header,
             source,
             subject: Spanned {
@@ -457,8 +505,24 @@ fn resolve_claims(
             quote: claim.quote,
             locator: claim.locator,
             note: claim.note,
-        });
-    }
+        },
+        id: claim.id,
+    };
+    (Some(resolved), errors)
+}
+
+/// `<source>/<subject>.<property>`, numbered `~2`, `~3`… from the second claim with the same
+/// base, in file order.
+fn default_id(data: &Dataset, claim: &Claim, counts: &mut HashMap<String, u32>) -> String {
+    let base = format!(
+        "{}/{}.{}",
+        data.sources[claim.source.index()].id,
+        data.entities[claim.subject.value.index()].id,
+        data.properties[claim.property.index()].id
+    );
+    let n = counts.entry(base.clone()).or_insert(0);
+    *n += 1;
+    if *n == 1 { base } else { format!("{base}~{n}") }
 }
 
 /// When the claim's value held: its own `as_of`, else the publication date of the source it

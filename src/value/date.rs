@@ -22,7 +22,7 @@ use super::day::{MIN_YEAR, days_in_month};
 use super::number::{numeral, word_amount};
 use super::words::{
     PErr, PResult, ascii_digits, commit, continues_word, dash, error, failure, finish, keyword,
-    label, lookup, month_display, month_name, spanned, symbol, ws0, ws1,
+    label, label_with, lookup, month_display, month_name, spanned, symbol, ws0, ws1,
 };
 use super::{Day, DayRange, ValueError};
 
@@ -104,7 +104,7 @@ fn between_period(input: &str) -> PResult<'_, (DayRange, bool)> {
     let (i, first) = cut(label("a date after \"between\"", preceded(ws1, element))).parse(i)?;
     let connector = delimited(ws1, alt((keyword("and"), keyword("to"))), ws0);
     let (i, word) = cut(label("\"and\" after the first date", connector)).parse(i)?;
-    let (i, second) = cut(label(date_after(word), element)).parse(i)?;
+    let (i, second) = cut(label_with(|| date_after(word), element)).parse(i)?;
     Ok((i, join(first, Some(second))?))
 }
 
@@ -113,7 +113,7 @@ fn from_period(input: &str) -> PResult<'_, (DayRange, bool)> {
     let (i, _) = keyword("from")(input)?;
     let (i, first) = cut(label("a date after \"from\"", preceded(ws1, element))).parse(i)?;
     let (i, word) = cut(label("\"to\" after the first date", separator)).parse(i)?;
-    let (i, second) = cut(label(date_after(word), element)).parse(i)?;
+    let (i, second) = cut(label_with(|| date_after(word), element)).parse(i)?;
     Ok((i, join(first, Some(second))?))
 }
 
@@ -121,7 +121,10 @@ fn from_period(input: &str) -> PResult<'_, (DayRange, bool)> {
 fn span(strict: bool, input: &str) -> PResult<'_, (DayRange, bool)> {
     let (i, first) = element(input)?;
     let (i, second) = match separator(i) {
-        Ok((after, word)) => match commit(strict, label(date_after(word), element).parse(after)) {
+        Ok((after, word)) => match commit(
+            strict,
+            label_with(|| date_after(word), element).parse(after),
+        ) {
             Ok((rest, second)) => (rest, Some(second)),
             Err(Err::Error(_)) => (i, None),
             Err(e) => return Err(e),
@@ -412,9 +415,9 @@ fn part_of(input: &str) -> PResult<'_, Elem<'_>> {
         ("late", ((9, 12), (21, 31))),
     ];
     let (i, (word, (months, days))) = lookup(input, WORDS)?;
-    let expected = format!("a month or a year after \"{word}\"");
+    let expected = || format!("a month or a year after \"{word}\"");
     let joint = alt((symbol('-').map(|_| ""), ws1));
-    let (i, _) = cut(label(expected.clone(), joint)).parse(i)?;
+    let (i, _) = cut(label_with(expected, joint)).parse(i)?;
     let (i, month) = opt(month_name).parse(i)?;
     let mut e = Elem::new(input, i);
     let i = match month {
@@ -424,7 +427,7 @@ fn part_of(input: &str) -> PResult<'_, Elem<'_>> {
             i
         }
         None => {
-            let (i, y) = cut(label(expected, year)).parse(i)?;
+            let (i, y) = cut(label_with(expected, year)).parse(i)?;
             (e.year, e.part) = (Some(y), Part::Months(months.0, months.1));
             i
         }

@@ -2,7 +2,7 @@
 //! that change how quantities read (the approximation tolerance).
 
 use super::Interval;
-use super::words::{PResult, error, match_phrase};
+use super::words::{PResult, error, first_letter_differs, match_phrase};
 
 /// How quantity strings are read: settable in `crosscheck.toml` (SPEC section 8).
 #[derive(Debug, Clone, PartialEq)]
@@ -103,7 +103,11 @@ impl Lexicon {
 
     /// The longest phrase at the start of `input`, with its interval.
     pub(crate) fn phrase_at<'a>(&self, input: &'a str) -> PResult<'a, Interval> {
+        let first = input.as_bytes().first().copied();
         for (phrase, value) in &self.entries {
+            if first_letter_differs(first, phrase) {
+                continue;
+            }
             if let Some(n) = match_phrase(input, phrase) {
                 return Ok((&input[n..], *value));
             }

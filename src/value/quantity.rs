@@ -22,8 +22,8 @@ use nom::{Err, Parser};
 use super::lexicon::ValueSettings;
 use super::number::{Num, magnitudes, point};
 use super::words::{
-    PErr, PResult, commit, dash, error, failure, finish, keyword, label, lookup, spanned, symbol,
-    ws0, ws1,
+    PErr, PResult, commit, dash, error, failure, finish, keyword, label, label_with, lookup,
+    spanned, symbol, ws0, ws1,
 };
 use super::{Bound, Interval, ValueError, format_number};
 
@@ -266,8 +266,8 @@ const BOUNDS: &[(&str, Side)] = &[
 /// A bound word then a number: `up to 2,000`, `more than 100`, `≥ 5`, `nearly 400`.
 fn bounded<'a>(ctx: Ctx<'_>, input: &'a str) -> PResult<'a, Interval> {
     let (i, (word, side)) = lookup(input, BOUNDS)?;
-    let expected = format!("a number after \"{word}\"");
-    let (i, n) = cut(label(expected, preceded(ws0, point))).parse(i)?;
+    let expected = || format!("a number after \"{word}\"");
+    let (i, n) = cut(label_with(expected, preceded(ws0, point))).parse(i)?;
     Ok((i, bound(side, n.value, ctx.settings.approximation)))
 }
 
@@ -317,8 +317,8 @@ const APPROXIMATE: &[(&str, ())] = &[
 fn approximate<'a>(ctx: Ctx<'_>, input: &'a str) -> PResult<'a, Interval> {
     let (i, (word, ())) = lookup(input, APPROXIMATE)?;
     let body = alt((between, from_to, |i: &'a str| amount(ctx, i)));
-    let expected = format!("a number after \"{word}\"");
-    let (i, value) = cut(label(expected, preceded(ws0, body))).parse(i)?;
+    let expected = || format!("a number after \"{word}\"");
+    let (i, value) = cut(label_with(expected, preceded(ws0, body))).parse(i)?;
     Ok((i, value.widened(ctx.settings.approximation)))
 }
 
@@ -336,7 +336,7 @@ fn between(input: &str) -> PResult<'_, Interval> {
         connector,
     ))
     .parse(i)?;
-    let (i, high) = cut(label(after(word), spanned(point))).parse(i)?;
+    let (i, high) = cut(label_with(|| after(word), spanned(point))).parse(i)?;
     Ok((i, range(low, high)?))
 }
 
@@ -349,7 +349,7 @@ fn from_to(input: &str) -> PResult<'_, Interval> {
         range_connector,
     ))
     .parse(i)?;
-    let (i, high) = cut(label(after(word), spanned(point))).parse(i)?;
+    let (i, high) = cut(label_with(|| after(word), spanned(point))).parse(i)?;
     Ok((i, range(low, high)?))
 }
 
@@ -435,7 +435,10 @@ fn spread_tail<'a>(ctx: Ctx<'_>, center: Num, input: &'a str) -> PResult<'a, Int
 /// `to 6,000`, `–6,000`: the second end of a range.
 fn range_tail<'a>(ctx: Ctx<'_>, low: Num, input: &'a str) -> PResult<'a, Interval> {
     let (i, word) = range_connector(input)?;
-    let (i, high) = commit(ctx.strict, label(after(word), spanned(point)).parse(i))?;
+    let (i, high) = commit(
+        ctx.strict,
+        label_with(|| after(word), spanned(point)).parse(i),
+    )?;
     Ok((i, range(low, high)?))
 }
 

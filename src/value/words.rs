@@ -97,18 +97,28 @@ pub(crate) fn commit<'a, O>(strict: bool, result: PResult<'a, O>) -> PResult<'a,
 /// fails right where it started (then the caller's words are the better description).
 pub(crate) fn label<'a, O>(
     expected: impl Into<Cow<'static, str>>,
-    mut parser: impl Parser<&'a str, Output = O, Error = PErr<'a>>,
+    parser: impl Parser<&'a str, Output = O, Error = PErr<'a>>,
 ) -> impl Parser<&'a str, Output = O, Error = PErr<'a>> {
     let expected = expected.into();
+    label_with(move || expected.clone(), parser)
+}
+
+/// [`label`] with a description that is only built when it is used: prose is scanned by
+/// trying the grammar at every word, and formatting a message for each failed attempt would
+/// cost more than the attempt.
+pub(crate) fn label_with<'a, O, D: Into<Cow<'static, str>>>(
+    expected: impl Fn() -> D,
+    mut parser: impl Parser<&'a str, Output = O, Error = PErr<'a>>,
+) -> impl Parser<&'a str, Output = O, Error = PErr<'a>> {
     move |input: &'a str| match parser.parse(input) {
         Err(Err::Error(e)) if e.expected.is_empty() || e.rest.len() == input.len() => {
             Err(Err::Error(PErr {
-                expected: expected.clone(),
+                expected: expected().into(),
                 ..e
             }))
         }
         Err(Err::Failure(e)) if e.expected.is_empty() => Err(Err::Failure(PErr {
-            expected: expected.clone(),
+            expected: expected().into(),
             ..e
         })),
         other => other,
@@ -254,7 +264,11 @@ pub(crate) fn keyword<'a>(phrase: &'static str) -> impl Fn(&'a str) -> PResult<'
 /// The first of `phrases` that matches, returning its index; list longer phrases before their
 /// prefixes (`<=` before `<`).
 pub(crate) fn one_of<'a>(input: &'a str, phrases: &[&str]) -> PResult<'a, usize> {
+    let first = input.as_bytes().first().copied();
     for (k, phrase) in phrases.iter().enumerate() {
+        if first_letter_differs(first, phrase) {
+            continue;
+        }
         if let Some(n) = match_phrase(input, phrase) {
             return Ok((&input[n..], k));
         }
@@ -267,12 +281,27 @@ pub(crate) fn lookup<'a, T: Copy>(
     input: &'a str,
     table: &[(&'static str, T)],
 ) -> PResult<'a, (&'static str, T)> {
+    let first = input.as_bytes().first().copied();
     for &(phrase, meaning) in table {
+        if first_letter_differs(first, phrase) {
+            continue;
+        }
         if let Some(n) = match_phrase(input, phrase) {
             return Ok((&input[n..], (phrase, meaning)));
         }
     }
     error(input, "")
+}
+
+/// Whether `phrase` surely cannot match input starting with the byte `first`: both are ASCII
+/// and differ in more than case. Tables are walked at every word of a quote, and nearly every
+/// entry fails on its first letter, so this is checked inline before [`match_phrase`].
+#[inline(always)]
+pub(crate) fn first_letter_differs(first: Option<u8>, phrase: &str) -> bool {
+    match (first, phrase.as_bytes().first()) {
+        (Some(a), Some(&b)) => a.is_ascii() && b.is_ascii() && !a.eq_ignore_ascii_case(&b),
+        _ => false,
+    }
 }
 
 /// A dash between the ends of a range: hyphen, en dash, em dash, figure dash or minus sign.

@@ -11,6 +11,8 @@
 
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use crate::engine::series::{claim_label, series_name};
 use crate::engine::{Context, Finding, Involved, RuleConfig};
 use crate::load::fields::string_content_start;
@@ -29,26 +31,27 @@ struct Stated {
 pub fn run(ctx: &Context<'_>, rule: &RuleConfig, out: &mut Vec<Finding>) {
     let data = ctx.data;
     let tolerance = rule.params.tolerance;
-    for idx in data.claim_indices() {
-        if !ctx.selects(rule, idx) {
-            continue;
-        }
-        let claim = data.claim(idx);
-        let Some(quote) = &claim.quote else {
-            continue;
-        };
-        let ty = data.property(claim.property).ty;
-        let stated = match (&claim.value, ty) {
-            (Value::Quantity(value), PropertyType::Quantity) => {
-                quantity_mismatch(&quote.value, value, tolerance, &data.settings.values)
-            }
-            (Value::Date(value), PropertyType::Date) => date_mismatch(&quote.value, value),
-            _ => None,
-        };
-        if let Some(stated) = stated {
-            out.push(finding(data, rule, idx, quote, &stated, ty));
-        }
-    }
+    // Each claim is judged on its own, and scanning prose is the costly part: in parallel,
+    // collected in claim order.
+    let found: Vec<Finding> = (0..data.claims.len() as u32)
+        .into_par_iter()
+        .map(ClaimIdx)
+        .filter(|&idx| ctx.selects(rule, idx))
+        .filter_map(|idx| {
+            let claim = data.claim(idx);
+            let quote = claim.quote.as_ref()?;
+            let ty = data.property(claim.property).ty;
+            let stated = match (&claim.value, ty) {
+                (Value::Quantity(value), PropertyType::Quantity) => {
+                    quantity_mismatch(&quote.value, value, tolerance, &data.settings.values)
+                }
+                (Value::Date(value), PropertyType::Date) => date_mismatch(&quote.value, value),
+                _ => None,
+            }?;
+            Some(finding(data, rule, idx, quote, &stated, ty))
+        })
+        .collect();
+    out.extend(found);
 }
 
 /// The quantities the quote states, when there are some and none is compatible with `value`.
