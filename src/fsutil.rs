@@ -9,9 +9,20 @@ use std::path::Path;
 /// A target that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a named pipe) is
 /// written in place: renaming over it would replace a device with a plain file.
 pub fn atomic_write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    atomic_write_with(path, |out| out.write_all(contents))
+}
+
+/// [`atomic_write`] of what `write` produces, streamed through a buffer (a report of a large
+/// data set need not be held in memory whole). When `write` fails, the old file stays.
+pub fn atomic_write_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     if writes_in_place(path) {
-        let mut target = std::fs::OpenOptions::new().append(true).open(path)?;
-        return target.write_all(contents).and_then(|()| target.flush());
+        let target = std::fs::OpenOptions::new().append(true).open(path)?;
+        let mut out = std::io::BufWriter::new(target);
+        write(&mut out)?;
+        return out.flush();
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -21,9 +32,11 @@ pub fn atomic_write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let (tmp, mut file) = create_temporary(dir, &name)?;
+    let (tmp, file) = create_temporary(dir, &name)?;
     let result = (|| {
-        file.write_all(contents)?;
+        let mut out = std::io::BufWriter::new(file);
+        write(&mut out)?;
+        let file = out.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         if let Ok(meta) = std::fs::metadata(path) {
             // Keep the permissions of the file being replaced.

@@ -19,13 +19,7 @@ pub fn run(args: CheckArgs, color: bool) -> u8 {
         Ok(done) => done,
         Err(code) => return code,
     };
-    let text = super::render(
-        &data,
-        &report,
-        args.output.format,
-        color && args.output.file.is_none(),
-    );
-    if let Err(code) = args.output.write(&text) {
+    if let Err(code) = args.output.write_report(&data, &report, color) {
         return code;
     }
     if args.output.format == super::Format::Github

@@ -161,21 +161,39 @@ impl Output {
     pub fn write(&self, text: &str) -> Result<(), u8> {
         write_output(self.file.as_deref(), text)
     }
+
+    /// Writes the report of a check in the chosen format to `--output` (atomically) or
+    /// standard output. JSON is streamed: a large data set's report is never held whole.
+    pub fn write_report(&self, data: &Dataset, report: &Report, color: bool) -> Result<(), u8> {
+        let color = color && self.file.is_none();
+        write_output_with(self.file.as_deref(), |out| match self.format {
+            Format::Json => crate::report::json::write_report(data, report, out),
+            format => out.write_all(render(data, report, format, color).as_bytes()),
+        })
+    }
 }
 
 /// Writes a command's output to `file` (atomically) or standard output; on failure, says why
 /// and gives the exit status.
 pub(crate) fn write_output(file: Option<&std::path::Path>, text: &str) -> Result<(), u8> {
+    write_output_with(file, |out| out.write_all(text.as_bytes()))
+}
+
+/// [`write_output`] of what `write` produces, streamed rather than held whole.
+pub(crate) fn write_output_with(
+    file: Option<&std::path::Path>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), u8> {
+    use std::io::Write;
     match file {
-        Some(path) => crate::fsutil::atomic_write(path, text.as_bytes()).map_err(|e| {
+        Some(path) => crate::fsutil::atomic_write_with(path, write).map_err(|e| {
             eprintln!("error: cannot write {}: {e}", path.display());
             EXIT_BAD_INPUT
         }),
         None => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             // A closed pipe (`| head`) is not an error worth reporting.
-            let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+            let _ = write(&mut out).and_then(|_| out.flush());
             Ok(())
         }
     }

@@ -407,35 +407,48 @@ fn resolve_claims(
     // are then given and checked in file order, which keeps default ids and duplicate
     // reports independent of the thread count.
     let shared: &Dataset = data;
-    let resolved: Vec<Vec<(Option<ResolvedClaim>, Vec<Diagnostic>)>> = files
+    let resolved: Vec<FileClaims> = files
         .into_par_iter()
-        .map(|file| {
-            let only_source = file.only_source.as_deref();
-            file.claims
-                .into_iter()
-                .map(|claim| resolve_claim(shared, claim, only_source, tables))
-                .collect()
-        })
+        .map(|file| resolve_file_claims(shared, file, tables))
         .collect();
-    let total = resolved.iter().map(Vec::len).sum();
-    data.claims.reserve_exact(total);
     let mut claim_ids: IdTable<u32> = IdTable::new("claim");
     let mut default_id_counts: HashMap<String, u32> = HashMap::new();
-    for (resolved, found) in resolved.into_iter().flatten() {
-        errors.extend(found);
-        let Some(ResolvedClaim { mut claim, id }) = resolved else {
-            continue;
-        };
-        let id = id.unwrap_or_else(|| Spanned {
-            value: default_id(data, &claim, &mut default_id_counts),
-            span: claim.span,
-        });
-        if !claim_ids.insert(&id, data.claims.len() as u32, errors) {
-            continue;
+    for file in resolved {
+        errors.extend(file.errors);
+        for ResolvedClaim { mut claim, id } in file.claims {
+            let id = id.unwrap_or_else(|| Spanned {
+                value: default_id(data, &claim, &mut default_id_counts),
+                span: claim.span,
+            });
+            if !claim_ids.insert(&id, data.claims.len() as u32, errors) {
+                continue;
+            }
+            claim.id = id.value;
+            data.claims.push(claim);
         }
-        claim.id = id.value;
-        data.claims.push(claim);
     }
+}
+
+/// One file's claims, resolved, and what was wrong with the others.
+struct FileClaims {
+    claims: Vec<ResolvedClaim>,
+    errors: Vec<Diagnostic>,
+}
+
+/// Resolves a file's claims into a new vector, freeing the raw records as it goes: at no time
+/// does the loader hold a data set's raw claims and its resolved claims whole.
+fn resolve_file_claims(data: &Dataset, file: ClaimFile, tables: &Tables<'_>) -> FileClaims {
+    let only_source = file.only_source.as_deref();
+    let mut out = FileClaims {
+        claims: Vec::with_capacity(file.claims.len()),
+        errors: Vec::new(),
+    };
+    for claim in file.claims {
+        if let Some(resolved) = resolve_claim(data, claim, only_source, tables, &mut out.errors) {
+            out.claims.push(resolved);
+        }
+    }
+    out
 }
 
 /// A claim with every reference and its value resolved, still without its id when the file
@@ -445,16 +458,16 @@ struct ResolvedClaim {
     id: Option<Spanned<String>>,
 }
 
-/// Resolves one claim (`None` when it cannot be), with everything that is wrong with it.
+/// Resolves one claim (`None` when it cannot be), reporting everything that is wrong with it.
 fn resolve_claim(
     data: &Dataset,
     claim: RawClaim,
     only_source: Option<&str>,
     tables: &Tables<'_>,
-) -> (Option<ResolvedClaim>, Vec<Diagnostic>) {
-    let mut errors = Vec::new();
+    errors: &mut Vec<Diagnostic>,
+) -> Option<ResolvedClaim> {
     let source = match (&claim.source, only_source) {
-        (Some(s), _) => tables.sources.resolve(s, "source", &mut errors),
+        (Some(s), _) => tables.sources.resolve(s, "source", errors),
         (None, Some(only)) => tables.sources.get(only),
         (None, None) => {
             errors.push(
@@ -465,22 +478,20 @@ fn resolve_claim(
             None
         }
     };
-    let subject = tables.names.resolve(&claim.subject, "subject", &mut errors);
+    let subject = tables.names.resolve(&claim.subject, "subject", errors);
     let property = tables
         .properties
-        .resolve(&claim.property, "property", &mut errors);
+        .resolve(&claim.property, "property", errors);
     let according_to = claim.according_to.as_ref().and_then(|a| {
         Some(Spanned {
-            value: tables.sources.resolve(a, "according_to", &mut errors)?,
+            value: tables.sources.resolve(a, "according_to", errors)?,
             span: a.span,
         })
     });
     let (Some(source), Some(subject), Some(property)) = (source, subject, property) else {
-        return (None, errors);
+        return None;
     };
-    let Some(value) = read_value(data, property, &claim.value, tables.names, &mut errors) else {
-        return (None, errors);
-    };
+    let value = read_value(data, property, &claim.value, tables.names, errors)?;
     let (as_of, as_of_span) = claim_time(data, &claim, source, according_to.as_ref());
     let resolved = ResolvedClaim {
         claim: Claim {
@@ -508,7 +519,7 @@ fn resolve_claim(
         },
         id: claim.id,
     };
-    (Some(resolved), errors)
+    Some(resolved)
 }
 
 /// `<source>/<subject>.<property>`, numbered `~2`, `~3`… from the second claim with the same

@@ -10,8 +10,20 @@ use crate::source_map::Span;
 #[derive(Serialize)]
 struct JsonReport<'a> {
     version: u32,
-    findings: Vec<JsonFinding<'a>>,
+    findings: JsonFindings<'a>,
     summary: JsonSummary,
+}
+
+/// The findings, each turned into its JSON form only as it is written.
+struct JsonFindings<'a> {
+    data: &'a Dataset,
+    findings: &'a [Finding],
+}
+
+impl Serialize for JsonFindings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.findings.iter().map(|f| finding(self.data, f)))
+    }
 }
 
 #[derive(Serialize)]
@@ -76,10 +88,24 @@ struct JsonAccepted<'a> {
 
 /// The report as pretty-printed JSON, ending in a newline.
 pub fn render_report(data: &Dataset, report: &Report) -> String {
+    let mut out = Vec::new();
+    write_report(data, report, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes the report as pretty-printed JSON, ending in a newline, to `out`.
+pub fn write_report(
+    data: &Dataset,
+    report: &Report,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let s = report.summary();
     let json = JsonReport {
         version: 1,
-        findings: report.findings.iter().map(|f| finding(data, f)).collect(),
+        findings: JsonFindings {
+            data,
+            findings: &report.findings,
+        },
         summary: JsonSummary {
             error: s.error,
             warning: s.warning,
@@ -87,9 +113,8 @@ pub fn render_report(data: &Dataset, report: &Report) -> String {
             accepted: s.accepted,
         },
     };
-    let mut out = serde_json::to_string_pretty(&json).expect("a report always serializes");
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &json)?;
+    out.write_all(b"\n")
 }
 
 fn location(data: &Dataset, span: Span) -> JsonLocation<'_> {
