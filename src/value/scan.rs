@@ -60,9 +60,19 @@ pub fn find_periods(text: &str) -> Vec<(Range<usize>, DayRange)> {
 
 /// Everything found in `text`, left to right, without overlaps.
 fn scan(text: &str, settings: &ValueSettings) -> Vec<(Range<usize>, Found)> {
+    scan_with(text, settings, true)
+}
+
+/// [`scan`], with or without skipping the words that cannot begin an expression (the result is
+/// the same: the tests compare both).
+fn scan_with(text: &str, settings: &ValueSettings, skip: bool) -> Vec<(Range<usize>, Found)> {
     let mut found = Vec::new();
     let mut pos = 0;
     while let Some(start) = next_start(text, pos) {
+        if skip && !may_begin_here(&text[start..], settings) {
+            pos = skip_token(text, start);
+            continue;
+        }
         match found_at(text, start, settings) {
             Some((len, item)) => {
                 found.push((start..start + len, item));
@@ -103,6 +113,128 @@ fn starts_here(prev: Option<char>, c: char, after: &str) -> bool {
     let sign_before_digit =
         matches!(c, '-' | '−' | '+') && after.starts_with(|d: char| d.is_ascii_digit());
     c.is_alphanumeric() || matches!(c, '~' | '≈' | '<' | '>' | '≤' | '≥') || sign_before_digit
+}
+
+/// The first word of every phrase the grammar can read at the start of a quantity or a date
+/// (number words, bound and approximation words, `between`, `from`, month names and their
+/// abbreviations, `Q3`'s `q`…), lower case. Most words of a quote are none of these, and
+/// trying the whole grammar at each of them is what scanning prose costs; the lexicon's
+/// phrases, which a data set may extend, are checked besides. A test reads the grammar's
+/// source for words missing here.
+const STARTERS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "almost",
+    "an",
+    "any",
+    "approx",
+    "approximately",
+    "apr",
+    "april",
+    "around",
+    "at",
+    "aug",
+    "august",
+    "below",
+    "between",
+    "billion",
+    "c",
+    "ca",
+    "circa",
+    "close",
+    "dec",
+    "december",
+    "dozen",
+    "early",
+    "eight",
+    "eighteen",
+    "eighty",
+    "eleven",
+    "est",
+    "estimated",
+    "feb",
+    "february",
+    "fewer",
+    "fifteen",
+    "fifty",
+    "first",
+    "five",
+    "forty",
+    "four",
+    "fourteen",
+    "fourth",
+    "from",
+    "h",
+    "hundred",
+    "in",
+    "inf",
+    "jan",
+    "january",
+    "jul",
+    "july",
+    "jun",
+    "june",
+    "just",
+    "late",
+    "less",
+    "mar",
+    "march",
+    "may",
+    "mid",
+    "million",
+    "more",
+    "nearly",
+    "nine",
+    "nineteen",
+    "ninety",
+    "no",
+    "not",
+    "nov",
+    "november",
+    "oct",
+    "october",
+    "one",
+    "over",
+    "q",
+    "roughly",
+    "second",
+    "sep",
+    "sept",
+    "september",
+    "seven",
+    "seventeen",
+    "seventy",
+    "six",
+    "sixteen",
+    "sixty",
+    "some",
+    "ten",
+    "third",
+    "thirteen",
+    "thirty",
+    "thousand",
+    "three",
+    "trillion",
+    "twelve",
+    "twenty",
+    "two",
+    "under",
+    "up",
+    "upwards",
+    "zero",
+];
+
+/// Whether an expression could begin at the start of `rest`: anything that does not start
+/// with an ASCII letter is tried; a word only when it is one of [`STARTERS`] or begins a
+/// phrase of the lexicon.
+fn may_begin_here(rest: &str, settings: &ValueSettings) -> bool {
+    let letters = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+    if letters == 0 || rest[letters..].starts_with(|c: char| !c.is_ascii()) {
+        return true;
+    }
+    let word = rest[..letters].to_ascii_lowercase();
+    STARTERS.binary_search(&word.as_str()).is_ok() || settings.lexicon.has_first_word(&word)
 }
 
 /// Whether the digits at `at` are a thousands group of the number before them (`500` in
@@ -277,6 +409,83 @@ mod tests {
     fn names_ordinals_and_pronouns_are_skipped() {
         assert!(quantities("ISIL-K and A1 in the 27th report, one of them").is_empty());
         assert_eq!(quantities("one hundred")[0].1, Interval::exact(100.0));
+    }
+
+    #[test]
+    fn starters_are_sorted_for_binary_search() {
+        assert!(STARTERS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn skipping_words_never_changes_what_is_found() {
+        let settings = ValueSettings::default();
+        for text in [
+            "In 2020, around 400 fighters; by 31 July 2022 up to 2,000.",
+            "Q3 2020 and H1 2021, mid-2023, Sept. 5, an estimated 4,000 to 6,000",
+            "twenty-five, a dozen, several hundred, tens of thousands, some 53 people",
+            "the fighters numbered between 2,500 and 6,000 in late 2020",
+        ] {
+            assert_eq!(
+                scan_with(text, &settings, true),
+                scan_with(text, &settings, false)
+            );
+        }
+    }
+
+    /// Every word and phrase quoted in the grammar's source, so that a phrase added to any
+    /// table is exercised here without this test being told about it.
+    fn grammar_vocabulary() -> Vec<String> {
+        let sources = [
+            include_str!("quantity.rs"),
+            include_str!("date.rs"),
+            include_str!("number.rs"),
+            include_str!("words.rs"),
+            include_str!("lexicon.rs"),
+        ];
+        let mut words = std::collections::BTreeSet::new();
+        for source in sources {
+            for literal in source.split('"').skip(1).step_by(2) {
+                if literal.is_empty() || literal.len() > 24 || literal.contains('\\') {
+                    continue;
+                }
+                words.insert(literal.to_string());
+                for word in literal.split(|c: char| !c.is_alphanumeric()) {
+                    if !word.is_empty() {
+                        words.insert(word.to_string());
+                    }
+                }
+            }
+        }
+        words.into_iter().collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #[test]
+        fn skipping_agrees_with_trying_everywhere(
+            picks in proptest::collection::vec((0usize..10_000, 0usize..8, proptest::bool::ANY), 1..10),
+        ) {
+            let vocabulary = grammar_vocabulary();
+            let extra = ["2,500", "400", "2020", "31", "-", "–", "to", "fighters", "the", "of"];
+            let separators = [" ", " ", " ", "-", ", ", ".", "\u{a0}", ""];
+            let mut text = String::new();
+            for (pick, sep, upper) in picks {
+                let word = if pick % 5 == 0 {
+                    extra[pick / 5 % extra.len()].to_string()
+                } else {
+                    vocabulary[pick % vocabulary.len()].clone()
+                };
+                text.push_str(&if upper { word.to_uppercase() } else { word });
+                text.push_str(separators[sep]);
+            }
+            let settings = ValueSettings::default();
+            proptest::prop_assert_eq!(
+                scan_with(&text, &settings, true),
+                scan_with(&text, &settings, false),
+                "{:?}",
+                text
+            );
+        }
     }
 
     #[test]
