@@ -21,6 +21,8 @@
 //!
 //! Output is deterministic: the same data set gives byte-identical text.
 
+use std::io::{self, Write};
+
 use serde::Serialize;
 
 use crate::model::{Claim, Dataset, PropertyType, SetItem, Status, Value};
@@ -180,24 +182,35 @@ fn type_name(ty: PropertyType) -> &'static str {
 
 /// JSON Lines: one object per claim, every column present (`null` where empty).
 pub fn to_jsonl(data: &Dataset) -> String {
-    let mut out = String::with_capacity(data.claims.len() * 400);
+    let mut out = Vec::new();
+    write_jsonl(data, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// [`to_jsonl`], written to `out` as it is made: an export of a million claims is never held
+/// whole.
+pub fn write_jsonl(data: &Dataset, out: &mut dyn Write) -> io::Result<()> {
     for claim in &data.claims {
-        let row = row(data, claim);
-        // A row holds only strings, numbers and booleans: serialising cannot fail.
-        out.push_str(&serde_json::to_string(&row).unwrap_or_default());
-        out.push('\n');
+        serde_json::to_writer(&mut *out, &row(data, claim))?;
+        out.write_all(b"\n")?;
     }
-    out
+    Ok(())
 }
 
 /// CSV (RFC 4180: a header line, fields quoted when they hold a comma, a quote or a line
 /// break). Empty fields stand for null; sets are `;`-joined.
 pub fn to_csv(data: &Dataset) -> String {
+    let mut out = Vec::new();
+    write_csv(data, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("every field is UTF-8")
+}
+
+/// [`to_csv`], written to `out` as it is made.
+pub fn write_csv(data: &Dataset, out: &mut dyn Write) -> io::Result<()> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::with_capacity(data.claims.len() * 300));
-    // Writing into memory cannot fail.
-    let _ = writer.write_record(COLUMNS);
+        .from_writer(out);
+    writer.write_record(COLUMNS)?;
     for claim in &data.claims {
         let row = row(data, claim);
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -208,7 +221,7 @@ pub fn to_csv(data: &Dataset) -> String {
             Some(ValueField::One(s)) => s.clone(),
             Some(ValueField::Many(items)) => items.join("; "),
         };
-        let _ = writer.write_record([
+        writer.write_record([
             row.id,
             row.subject,
             row.property,
@@ -229,8 +242,7 @@ pub fn to_csv(data: &Dataset) -> String {
             row.status.to_string(),
             row.file,
             row.line.to_string(),
-        ]);
+        ])?;
     }
-    let bytes = writer.into_inner().unwrap_or_default();
-    String::from_utf8(bytes).unwrap_or_default()
+    writer.flush()
 }
