@@ -218,7 +218,7 @@ fn sort(data: &Dataset, rules: &[RuleConfig], findings: &mut [Finding]) {
         f.primary_span(data)
             .map(|s| (data.files.file(s.file).display.clone(), s.start))
     };
-    findings.sort_by_cached_key(|f| {
+    findings.par_sort_by_cached_key(|f| {
         (
             f.severity,
             rank.get(f.rule.as_str()).copied().unwrap_or(usize::MAX),

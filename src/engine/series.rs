@@ -2,6 +2,8 @@
 //! same scope. The engine groups them once, by sorting, so no rule ever loops over all pairs
 //! of claims in the data set.
 
+use rayon::prelude::*;
+
 use crate::model::{Claim, ClaimIdx, Dataset, EntityIdx, Measure, PropertyIdx, PropertyType};
 use crate::value::DayRange;
 
@@ -19,7 +21,8 @@ pub struct Series {
 /// Groups every claim into its series, in a stable order (property, subject, scope).
 pub fn build(data: &Dataset) -> Vec<Series> {
     let mut order: Vec<ClaimIdx> = data.claim_indices().collect();
-    order.sort_by(|&a, &b| {
+    // Claim ids are unique, so the order is total and the same on any number of threads.
+    order.par_sort_by(|&a, &b| {
         let (ca, cb) = (data.claim(a), data.claim(b));
         (ca.property, ca.subject.value, &ca.scope)
             .cmp(&(cb.property, cb.subject.value, &cb.scope))
