@@ -2,12 +2,13 @@
 //! record written, the check it changes, the file's comments and layout kept, every refusal
 //! leaving the file as it was, and a write that fails half-way leaving no trace.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
+use common::{TODAY, code, crosscheck, stderr, stdout};
 use serde_json::Value;
-
-const TODAY: &str = "2026-01-01";
 
 const ENTITIES: &str = r#"[[entity]]
 id = "ttp"
@@ -79,28 +80,6 @@ fn data_set(second: bool) -> tempfile::TempDir {
         write("isil-k.toml", ISIL_K);
     }
     dir
-}
-
-/// Runs crosscheck in `dir` (paths in messages are then relative, as a user types them).
-fn crosscheck(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("exited, not killed by a signal")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).unwrap()
 }
 
 fn json_report(dir: &Path) -> Value {

@@ -7,10 +7,13 @@
 //! (`child_writer`, which does nothing unless `ATOMIC_WRITE_CHILD` is set) and the real
 //! `crosscheck accept`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{TODAY, crosscheck_command};
 use crosscheck::fsutil::atomic_write;
 
 /// `accepted.toml` with `n` acceptances tagged `tag`: a few hundred kilobytes, so that a write
@@ -179,15 +182,8 @@ value = "8,000"
 "#,
     )
     .unwrap();
-    let json = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-        .args([
-            "check",
-            "--no-cache",
-            "--format",
-            "json",
-            "--today",
-            "2026-01-01",
-        ])
+    let json = crosscheck_command()
+        .args(["check", "--no-cache", "--format", "json", "--today", TODAY])
         .arg(root)
         .output()
         .unwrap();
@@ -202,14 +198,14 @@ value = "8,000"
     std::fs::write(&accepted, &old).unwrap();
     // One run to the end: how long an accept takes here.
     let start = Instant::now();
-    let status = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+    let status = crosscheck_command()
         .args([
             "accept",
             &fingerprint,
             "--reason",
             "checked",
             "--today",
-            "2026-01-01",
+            TODAY,
         ])
         .arg(root)
         .output()
@@ -224,14 +220,14 @@ value = "8,000"
     let (mut untouched, mut accepted_whole) = (0, 0);
     for _ in 0..8 {
         std::fs::write(&accepted, &old).unwrap();
-        let mut run = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+        let mut run = crosscheck_command()
             .args([
                 "accept",
                 &fingerprint,
                 "--reason",
                 "checked",
                 "--today",
-                "2026-01-01",
+                TODAY,
             ])
             .arg(root)
             .stdout(Stdio::null())

@@ -2,49 +2,18 @@
 //! definitions on a small data set written here (a shared child, a citation circle, a party, a
 //! low grade), and the command line's exit statuses and messages.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-use crosscheck::diag::RenderOptions;
+use std::process::Output;
+
+use common::{EXAMPLE, example, load, root, snapshot, stderr, stdout};
 use crosscheck::engine::audit::{Audit, WeakReason, audit};
 use crosscheck::model::Dataset;
 use crosscheck::report::audit::{render_human, render_json, render_markdown, tree_text};
 
-const EXAMPLE: &str = "examples/afghanistan";
-
-fn load(path: &Path) -> Dataset {
-    crosscheck::load::load(&[path.to_path_buf()]).unwrap_or_else(|failure| {
-        let text =
-            crosscheck::diag::render_all(&failure.errors, &failure.files, RenderOptions::default());
-        panic!("{} does not load:\n{text}", path.display())
-    })
-}
-
-fn example() -> Dataset {
-    // Integration tests run in the package root; paths in reports are relative to it.
-    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
-    load(Path::new(EXAMPLE))
-}
-
+/// Runs crosscheck in the crate folder, where [`EXAMPLE`] is.
 fn crosscheck(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("crosscheck runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
-}
-
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
+    common::crosscheck(root(), args)
 }
 
 #[test]
@@ -61,8 +30,8 @@ fn audit_command_prints_what_the_library_renders() {
     let data = example();
     let expected = render_json(&data, &audit(&data));
     let out = crosscheck(&["audit", EXAMPLE, "--format", "json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout), expected);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), expected);
     let json: serde_json::Value = serde_json::from_str(&expected).unwrap();
     assert_eq!(json["version"], 1);
     assert_eq!(
@@ -80,7 +49,7 @@ fn audit_command_prints_what_the_library_renders() {
         "--output",
         file.to_str().unwrap(),
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(out.stdout.is_empty());
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
@@ -96,9 +65,9 @@ fn audit_of_a_data_set_that_does_not_load_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     assert!(
-        text(&out.stderr).contains("could not load the data set"),
+        stderr(&out).contains("could not load the data set"),
         "{}",
-        text(&out.stderr)
+        stderr(&out)
     );
 }
 
@@ -109,8 +78,8 @@ fn timelines_of_the_example() {
         ("ISIL-K", "timeline-isil-k-fighters"),
     ] {
         let out = crosscheck(&["timeline", subject, "fighters", "-C", EXAMPLE]);
-        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-        snapshot!(name, text(&out.stdout));
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        snapshot!(name, stdout(&out));
     }
 }
 
@@ -127,8 +96,8 @@ fn timeline_resolves_names_and_aliases_like_claims_do() {
     assert_eq!(by_id.status.code(), Some(0));
     assert_eq!(by_id.stdout, by_alias.stdout);
     // Without a property: one chart per property with claims, fighters among them.
-    let all = text(&crosscheck(&["timeline", "TTP", "-C", EXAMPLE]).stdout);
-    assert!(all.contains(&text(&by_id.stdout)), "{all}");
+    let all = stdout(&crosscheck(&["timeline", "TTP", "-C", EXAMPLE]));
+    assert!(all.contains(&stdout(&by_id)), "{all}");
     assert!(
         all.contains("Tehrik-e Taliban Pakistan leader: 1 claim\n"),
         "{all}"
@@ -146,7 +115,7 @@ fn timeline_rejects_unknown_subjects_and_properties() {
     let out = crosscheck(&["timeline", "ISIS-Khorasn", "fighters", "-C", EXAMPLE]);
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
-    let err = text(&out.stderr);
+    let err = stderr(&out);
     assert!(
         err.contains("no entity has the id, name or alias `ISIS-Khorasn`"),
         "{err}"
@@ -156,9 +125,9 @@ fn timeline_rejects_unknown_subjects_and_properties() {
     let out = crosscheck(&["timeline", "TTP", "fighter", "-C", EXAMPLE]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).contains("did you mean `fighters`?"),
+        stderr(&out).contains("did you mean `fighters`?"),
         "{}",
-        text(&out.stderr)
+        stderr(&out)
     );
 
     // A property that exists, but not for this subject: nothing to chart, not an error.
@@ -166,9 +135,9 @@ fn timeline_rejects_unknown_subjects_and_properties() {
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
     assert!(
-        text(&out.stderr).contains("has no claims of `death_date`"),
+        stderr(&out).contains("has no claims of `death_date`"),
         "{}",
-        text(&out.stderr)
+        stderr(&out)
     );
 }
 
@@ -286,7 +255,7 @@ value = "10"
 fn small() -> (tempfile::TempDir, Dataset, Audit) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("data.toml"), SMALL).unwrap();
-    let data = load(&PathBuf::from(dir.path()));
+    let data = load(dir.path());
     let audit = audit(&data);
     (dir, data, audit)
 }

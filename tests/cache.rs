@@ -2,29 +2,15 @@
 //! swapped between files, from another build or written by several runs at once is ignored
 //! and rebuilt.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let target = to.join(&name);
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+use std::path::{Path, PathBuf};
+
+use common::{TODAY, crosscheck_command, example_copy, stdout};
 
 fn check(data: &Path, extra: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-        .args(["check", "--today", "2026-01-01", "--format", "json"])
+    let output = crosscheck_command()
+        .args(["check", "--today", TODAY, "--format", "json"])
         .args(extra)
         .arg(data)
         .output()
@@ -34,7 +20,7 @@ fn check(data: &Path, extra: &[&str]) -> String {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    String::from_utf8(output.stdout).unwrap()
+    stdout(&output)
 }
 
 fn entries(data: &Path) -> Vec<PathBuf> {
@@ -51,19 +37,9 @@ fn entries(data: &Path) -> Vec<PathBuf> {
 /// Damages an entry, given its own bytes and another entry's.
 type Damage = fn(&[u8], &[u8]) -> Vec<u8>;
 
-fn example() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("afghanistan");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/afghanistan"),
-        &data,
-    );
-    (dir, data)
-}
-
 #[test]
 fn a_damaged_cache_never_changes_the_report() {
-    let (_dir, data) = example();
+    let (_dir, data) = example_copy();
     let baseline = check(&data, &["--no-cache"]);
     assert!(
         !data.join(".crosscheck-cache").exists(),
@@ -106,12 +82,12 @@ fn a_damaged_cache_never_changes_the_report() {
 
 #[test]
 fn runs_writing_the_cache_at_once_agree() {
-    let (_dir, data) = example();
+    let (_dir, data) = example_copy();
     let baseline = check(&data, &["--no-cache"]);
     let children: Vec<_> = (0..4)
         .map(|_| {
-            Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-                .args(["check", "--today", "2026-01-01", "--format", "json"])
+            crosscheck_command()
+                .args(["check", "--today", TODAY, "--format", "json"])
                 .arg(&data)
                 .stdout(std::process::Stdio::piped())
                 .spawn()
@@ -120,7 +96,7 @@ fn runs_writing_the_cache_at_once_agree() {
         .collect();
     for child in children {
         let output = child.wait_with_output().unwrap();
-        assert_eq!(String::from_utf8(output.stdout).unwrap(), baseline);
+        assert_eq!(stdout(&output), baseline);
     }
     assert_eq!(check(&data, &[]), baseline);
     let leftovers: Vec<_> = entries(&data)
@@ -132,7 +108,7 @@ fn runs_writing_the_cache_at_once_agree() {
 
 #[test]
 fn an_edited_file_is_parsed_again() {
-    let (_dir, data) = example();
+    let (_dir, data) = example_copy();
     let before = check(&data, &[]);
     let file = data.join("weekly-blitz-2021-02-11.toml");
     let text = std::fs::read_to_string(&file).unwrap();

@@ -6,8 +6,12 @@
 
 #![cfg(unix)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use common::GitRepo;
 
 const WORKFLOW: &str = include_str!("../docs/ci/crosscheck.yml");
 const HOOK: &str = include_str!("../docs/ci/pre-commit");
@@ -22,17 +26,6 @@ const PROPERTIES: &str =
     "[[property]]\nid = \"fighters\"\ntype = \"quantity\"\nunit = \"fighters\"\n";
 const REPORT_A: &str = "[[source]]\nid = \"report-a\"\ntitle = \"A monitoring report\"\npublished = 2024-06-01\nkind = \"primary\"\n\n[[claim]]\nid = \"a-ttp-fighters\"\nsubject = \"ttp\"\nproperty = \"fighters\"\nvalue = \"2,500–6,000\"\n";
 const REPORT_B: &str = "[[source]]\nid = \"report-b\"\ntitle = \"An independent assessment\"\npublished = 2024-06-20\nkind = \"primary\"\n\n[[claim]]\nid = \"b-ttp-fighters\"\nsubject = \"ttp\"\nproperty = \"fighters\"\nvalue = \"2,500–6,000\"\n";
-
-const GIT_VARS: &[&str] = &[
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_COMMON_DIR",
-    "GIT_PREFIX",
-    "GIT_NAMESPACE",
-];
 
 #[test]
 fn the_readme_shows_the_ci_files_as_they_are() {
@@ -132,8 +125,10 @@ fn under_test(command: &str) -> String {
     format!("'{}'{rest}", env!("CARGO_BIN_EXE_crosscheck"))
 }
 
+/// A git repository on branch `main` with a clean data set at [`DATA`], where `crosscheck` is
+/// first on `PATH`.
 struct Repo {
-    dir: tempfile::TempDir,
+    repo: GitRepo,
     /// Holds `crosscheck`, for the hook run by git.
     bin: tempfile::TempDir,
     summary: PathBuf,
@@ -149,14 +144,10 @@ impl Repo {
         .unwrap();
         let summary = bin.path().join("step-summary.md");
         let repo = Repo {
-            dir: tempfile::tempdir().unwrap(),
+            repo: GitRepo::new().with_first_on_path(bin.path()),
             bin,
             summary,
         };
-        repo.git(&["init", "-q"]);
-        repo.git(&["config", "user.name", "crosscheck tests"]);
-        repo.git(&["config", "user.email", "tests@crosscheck.invalid"]);
-        repo.git(&["config", "commit.gpgsign", "false"]);
         repo.git(&["checkout", "-q", "-b", "main"]);
         repo.write("entities.toml", ENTITIES);
         repo.write("properties.toml", PROPERTIES);
@@ -166,30 +157,13 @@ impl Repo {
     }
 
     fn path(&self) -> &Path {
-        self.dir.path()
+        self.repo.path()
     }
 
+    /// Sets up `command` to run in the repository, and to see it alone.
     fn env(&self, command: &mut Command) {
-        for var in GIT_VARS {
-            command.env_remove(var);
-        }
-        let path = std::env::join_paths(std::iter::once(self.bin.path().to_path_buf()).chain(
-            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
-        ))
-        .unwrap();
-        command
-            .current_dir(self.path())
-            .env("PATH", path)
-            .env(
-                "GIT_CEILING_DIRECTORIES",
-                self.path().parent().unwrap_or(self.path()),
-            )
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env(
-                "GIT_CONFIG_GLOBAL",
-                self.path().join(".no-global-gitconfig"),
-            )
-            .env("NO_COLOR", "1");
+        self.repo.env(command);
+        command.current_dir(self.path());
     }
 
     /// What GitHub Actions sets for a pull request from `feature` into `main`.
@@ -213,21 +187,12 @@ impl Repo {
     }
 
     fn git(&self, args: &[&str]) {
-        let mut command = Command::new("git");
-        command.args(args);
-        self.env(&mut command);
-        let out = command.output().expect("git runs");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        self.repo.git(args);
     }
 
+    /// Writes the data set's file `name`.
     fn write(&self, name: &str, text: &str) {
-        let path = self.path().join(DATA).join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
+        self.repo.write(&format!("{DATA}/{name}"), text);
     }
 
     fn contradict(&self) {
@@ -238,8 +203,7 @@ impl Repo {
     }
 
     fn commit_all(&self, message: &str) {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-q", "-m", message]);
+        self.repo.commit_all(message);
     }
 
     /// Runs a workflow step's command as GitHub does (`bash -e -o pipefail`).

@@ -4,9 +4,13 @@
 //! the parse cache was cold or warm. Checked on the example data set and on a larger one made by
 //! `examples/gen.rs`, in the human and JSON formats.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime};
+
+use common::{EXAMPLE, TODAY, crosscheck_command, root, stdout};
 
 /// A small xorshift generator with a fixed seed: the shuffles vary between cases, not runs.
 struct Rng(u64);
@@ -74,14 +78,14 @@ fn shuffled_copy(from: &Path, to: &Path, rng: &mut Rng) -> PathBuf {
 /// human and JSON formats.
 fn reports(cwd: &Path, args: &[String], threads: &str, cache: bool) -> [String; 2] {
     ["human", "json"].map(|format| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_crosscheck"));
+        let mut command = crosscheck_command();
         command
             .args([
                 "check",
                 "--color",
                 "never",
                 "--today",
-                "2026-01-01",
+                TODAY,
                 "--fail-on",
                 "never",
             ])
@@ -100,7 +104,7 @@ fn reports(cwd: &Path, args: &[String], threads: &str, cache: bool) -> [String; 
             "{args:?} in {}:\n{stderr}",
             cwd.display()
         );
-        String::from_utf8(output.stdout).unwrap()
+        stdout(&output)
     })
 }
 
@@ -174,8 +178,7 @@ fn check_determinism(source: &Path, seed: u64) {
 
 #[test]
 fn the_example_data_set_reports_the_same_whatever_the_order_and_threads() {
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/afghanistan");
-    check_determinism(&example, 0x9E37_79B9_7F4A_7C15);
+    check_determinism(&root().join(EXAMPLE), 0x9E37_79B9_7F4A_7C15);
 }
 
 /// The `gen` example beside this test's binary (built by `cargo test`; built here when only
@@ -189,7 +192,7 @@ fn gen_binary() -> PathBuf {
     if !binary.exists() {
         let status = Command::new(env!("CARGO"))
             .args(["build", "--quiet", "--example", "gen"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .current_dir(root())
             .status()
             .unwrap();
         assert!(status.success(), "cargo build --example gen");

@@ -1,12 +1,13 @@
 //! `crosscheck diff REV` end to end, in temporary git repositories: a commit holds a data set,
 //! the working tree edits it, and the diff reports what the edit adds and resolves.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::{GitRepo, TODAY, crosscheck_command, snapshot};
 use serde_json::Value;
-
-const TODAY: &str = "2026-01-01";
 
 const ENTITIES: &str = "[[entity]]\nid = \"ttp\"\nname = \"TTP\"\n";
 const PROPERTIES: &str =
@@ -37,85 +38,10 @@ value = "2,500–6,000"
 note = "The same range as report-a."
 "#;
 
-/// The git variables a hook or an outer repository could set, which would point git elsewhere.
-const GIT_VARS: &[&str] = &[
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_COMMON_DIR",
-    "GIT_PREFIX",
-    "GIT_NAMESPACE",
-    "GIT_CEILING_DIRECTORIES",
-];
-
-/// A temporary folder holding a git repository (or, for [`Repo::plain`], not).
-struct Repo {
-    dir: tempfile::TempDir,
-}
-
-impl Repo {
-    fn new() -> Repo {
-        let repo = Repo::plain();
-        repo.git(&["init", "-q"]);
-        repo.git(&["config", "user.name", "crosscheck tests"]);
-        repo.git(&["config", "user.email", "tests@crosscheck.invalid"]);
-        repo.git(&["config", "commit.gpgsign", "false"]);
-        repo
-    }
-
-    /// A folder that is not in any git repository (git looks no further up than its parent).
-    fn plain() -> Repo {
-        Repo {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn env(&self, command: &mut Command) {
-        for var in GIT_VARS {
-            command.env_remove(var);
-        }
-        let parent = self.path().parent().unwrap_or(self.path());
-        command
-            .env("GIT_CEILING_DIRECTORIES", parent)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env(
-                "GIT_CONFIG_GLOBAL",
-                self.path().join(".no-global-gitconfig"),
-            )
-            .env("NO_COLOR", "1");
-    }
-
-    fn git(&self, args: &[&str]) {
-        let mut command = Command::new("git");
-        command.current_dir(self.path()).args(args);
-        self.env(&mut command);
-        let out = command.output().expect("git runs");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    fn write(&self, relative: &str, text: &str) {
-        let path = self.path().join(relative);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-
-    fn commit_all(&self, message: &str) {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-q", "-m", message]);
-    }
-
+/// The data set these tests commit and edit, and crosscheck run in the repository.
+impl GitRepo {
     /// The clean data set under `data/`.
-    fn with_data(self) -> Repo {
+    fn with_data(self) -> GitRepo {
         self.write("data/entities.toml", ENTITIES);
         self.write("data/properties.toml", PROPERTIES);
         self.write("data/report-a.toml", REPORT_A);
@@ -133,7 +59,7 @@ impl Repo {
 
     /// Runs crosscheck in `dir` (relative to the repository).
     fn run_in(&self, dir: &str, args: &[&str]) -> Run {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_crosscheck"));
+        let mut command = crosscheck_command();
         command
             .current_dir(self.path().join(dir))
             .args(args)
@@ -176,15 +102,9 @@ impl Run {
     }
 }
 
-fn snapshot(name: &str, text: &str) {
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
-        insta::assert_snapshot!(name, text);
-    });
-}
-
 #[test]
 fn reports_the_contradiction_an_edit_adds() {
-    let repo = Repo::new().with_data();
+    let repo = GitRepo::new().with_data();
     repo.commit_all("a data set without contradictions");
     assert_eq!(repo.run(&["check", "data"]).code, 0);
     repo.contradict();
@@ -204,7 +124,7 @@ fn reports_the_contradiction_an_edit_adds() {
         run.stdout
     );
     assert!(!run.stdout.contains("crosscheck-rev-"), "{}", run.stdout);
-    snapshot("diff-git-human", &run.stdout);
+    snapshot!("diff-git-human", &run.stdout);
 
     let run = repo.run(&["diff", "HEAD", "data", "--format", "json"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -235,12 +155,12 @@ fn reports_the_contradiction_an_edit_adds() {
     // The finding is the one `check --format json` reports, field for field.
     let check = repo.run(&["check", "data", "--format", "json"]).json();
     assert_eq!(check["findings"][0], added[0]);
-    snapshot("diff-git-json", &run.stdout);
+    snapshot!("diff-git-json", &run.stdout);
 }
 
 #[test]
 fn findings_already_at_the_revision_do_not_fail() {
-    let repo = Repo::new().with_data();
+    let repo = GitRepo::new().with_data();
     repo.contradict();
     repo.commit_all("a contradiction");
     // An unrelated edit: the contradiction stays.
@@ -260,7 +180,7 @@ fn findings_already_at_the_revision_do_not_fail() {
 
 #[test]
 fn a_fix_resolves_the_finding_with_paths_as_in_the_working_tree() {
-    let repo = Repo::new().with_data();
+    let repo = GitRepo::new().with_data();
     repo.contradict();
     repo.commit_all("a contradiction");
     repo.write("data/report-b.toml", REPORT_B);
@@ -294,7 +214,7 @@ fn a_fix_resolves_the_finding_with_paths_as_in_the_working_tree() {
 
 #[test]
 fn runs_from_inside_the_data_set_with_the_default_path() {
-    let repo = Repo::new().with_data();
+    let repo = GitRepo::new().with_data();
     repo.commit_all("clean");
     repo.contradict();
     let run = repo.run_in("data", &["diff", "HEAD"]);
@@ -314,7 +234,7 @@ fn runs_from_inside_the_data_set_with_the_default_path() {
 
 #[test]
 fn a_data_set_new_since_the_revision_adds_all_its_findings() {
-    let repo = Repo::new();
+    let repo = GitRepo::new();
     repo.write("README", "nothing yet\n");
     repo.commit_all("before the data set");
     let repo = repo.with_data();
@@ -331,7 +251,7 @@ fn a_data_set_new_since_the_revision_adds_all_its_findings() {
 
 #[test]
 fn claims_added_and_removed_are_listed_by_id() {
-    let repo = Repo::new().with_data();
+    let repo = GitRepo::new().with_data();
     repo.commit_all("clean");
     let extra = "\n[[claim]]\nid = \"a-ttp-fighters-2\"\nsubject = \"ttp\"\nproperty = \"fighters\"\nvalue = \"2,500–6,000\"\n";
     repo.write("data/report-a.toml", &format!("{REPORT_A}{extra}"));
@@ -368,7 +288,7 @@ fn claims_added_and_removed_are_listed_by_id() {
 #[cfg(unix)]
 #[test]
 fn symbolic_links_at_the_revision_are_not_followed() {
-    let repo = Repo::new().with_data();
+    let repo = GitRepo::new().with_data();
     // Outside the data set: a file that would not load, and a contradiction.
     repo.write("outside/broken.toml", "this is not TOML [[[\n");
     std::fs::create_dir_all(repo.path().join("data/linked")).unwrap();
@@ -393,7 +313,7 @@ fn symbolic_links_at_the_revision_are_not_followed() {
 #[cfg(unix)]
 #[test]
 fn a_revision_that_looks_like_an_option_is_refused_before_git_runs() {
-    let repo = Repo::new().with_data();
+    let repo = GitRepo::new().with_data();
     repo.commit_all("clean");
     // A `git` first on PATH that records any call.
     let bin = repo.path().join("fake-bin");
@@ -419,7 +339,7 @@ fn a_revision_that_looks_like_an_option_is_refused_before_git_runs() {
         vec!["diff", "--", rev.as_str(), "data"],
         vec!["diff", "--", "-n", "data"],
     ] {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_crosscheck"));
+        let mut command = crosscheck_command();
         command
             .current_dir(repo.path())
             .args(&args)
@@ -442,7 +362,7 @@ fn a_revision_that_looks_like_an_option_is_refused_before_git_runs() {
     );
     assert!(!target.exists());
     // The fake git does run when REV is fine, so the check above means something.
-    let mut command = Command::new(env!("CARGO_BIN_EXE_crosscheck"));
+    let mut command = crosscheck_command();
     command
         .current_dir(repo.path())
         .args(["diff", "HEAD", "data"])
@@ -454,7 +374,7 @@ fn a_revision_that_looks_like_an_option_is_refused_before_git_runs() {
 
 #[test]
 fn an_unknown_revision_is_a_clear_error() {
-    let repo = Repo::new().with_data();
+    let repo = GitRepo::new().with_data();
     repo.commit_all("clean");
     let run = repo.run(&["diff", "no-such-branch", "data"]);
     assert_eq!(run.code, 2);
@@ -474,12 +394,12 @@ fn an_unknown_revision_is_a_clear_error() {
         "{}",
         run.stderr
     );
-    snapshot("diff-git-unknown-revision", &run.stderr);
+    snapshot!("diff-git-unknown-revision", &run.stderr);
 }
 
 #[test]
 fn outside_a_git_repository_is_a_clear_error() {
-    let repo = Repo::plain().with_data();
+    let repo = GitRepo::plain().with_data();
     let run = repo.run(&["diff", "HEAD", "data"]);
     assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.is_empty());
@@ -498,7 +418,7 @@ fn outside_a_git_repository_is_a_clear_error() {
 
 #[test]
 fn a_data_set_that_did_not_load_at_the_revision_is_a_clear_error() {
-    let repo = Repo::new().with_data();
+    let repo = GitRepo::new().with_data();
     repo.write(
         "data/report-b.toml",
         &REPORT_B.replace("property = \"fighters\"", "property = \"fighter\""),

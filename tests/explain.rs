@@ -1,18 +1,12 @@
 //! `crosscheck explain` documents every rule: the list, and one rule in full.
 
-use std::process::Command;
+mod common;
+
+use common::{code, crosscheck, root, snapshot, stderr, stdout};
 
 fn explain(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-        .arg("explain")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap(),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
+    let output = crosscheck(root(), &[&["explain"], args].concat());
+    (code(&output), stdout(&output), stderr(&output))
 }
 
 #[test]
@@ -33,10 +27,8 @@ fn lists_every_rule_and_explains_each() {
             assert!(text.contains(section), "{}: no {section}", doc.id);
         }
     }
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
-        insta::assert_snapshot!("explain-list", list);
-        insta::assert_snapshot!("explain-drift", explain(&["drift"]).1);
-    });
+    snapshot!("explain-list", list);
+    snapshot!("explain-drift", explain(&["drift"]).1);
 }
 
 #[test]

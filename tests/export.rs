@@ -1,21 +1,9 @@
 //! `crosscheck export`: the example data set's claims as CSV and JSON Lines.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
+use common::{EXAMPLE, crosscheck, crosscheck_command, example, root, snapshot};
 use crosscheck::export::{self, COLUMNS};
-
-fn example() -> crosscheck::model::Dataset {
-    crosscheck::load::load(&[PathBuf::from("examples/afghanistan")]).expect("the example loads")
-}
-
-macro_rules! snapshot {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
-}
 
 #[test]
 fn csv_of_the_example() {
@@ -108,10 +96,10 @@ fn quantities_carry_their_interval() {
 fn cli_writes_the_file_and_refuses_bad_input() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("claims.csv");
-    let status = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+    let status = crosscheck_command()
         .args([
             "export",
-            "examples/afghanistan",
+            EXAMPLE,
             "--format",
             "csv",
             "--no-cache",
@@ -126,10 +114,7 @@ fn cli_writes_the_file_and_refuses_bad_input() {
         export::to_csv(&example())
     );
 
-    let missing = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-        .args(["export", "no/such/folder", "--no-cache"])
-        .output()
-        .unwrap();
+    let missing = crosscheck(root(), &["export", "no/such/folder", "--no-cache"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(missing.stdout.is_empty(), "no partial output");
 }

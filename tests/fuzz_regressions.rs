@@ -3,15 +3,12 @@
 //! for the targets `value`, `load` and `check`. A new finding is fixed, then its input (as
 //! libFuzzer saved it, minimized with `cargo fuzz tmin`) goes into that folder.
 
+mod common;
 #[path = "../fuzz/harness.rs"]
 mod harness;
 
-use std::path::Path;
-
 fn replay(target: &str, run: fn(&[u8])) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/fuzz")
-        .join(target);
+    let dir = common::root().join("tests/fixtures/fuzz").join(target);
     // A target without findings has no folder (git keeps no empty folders).
     let mut inputs: Vec<_> = std::fs::read_dir(&dir)
         .into_iter()

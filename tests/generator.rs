@@ -1,9 +1,12 @@
 //! The data set generator (examples/gen.rs) makes data crosscheck loads, byte for byte the same
 //! from the same seed, with every planted problem found.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
+
+use common::{TODAY, crosscheck_command};
 
 #[path = "../examples/gen.rs"]
 #[allow(dead_code)]
@@ -67,15 +70,8 @@ fn same_seed_same_bytes_and_the_data_set_loads() {
         "about 270 bytes per claim: {per_claim}"
     );
 
-    let out = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-        .args([
-            "check",
-            "--today",
-            "2026-01-01",
-            "--format",
-            "json",
-            "--no-cache",
-        ])
+    let out = crosscheck_command()
+        .args(["check", "--today", TODAY, "--format", "json", "--no-cache"])
         .arg(&a)
         .output()
         .unwrap();

@@ -12,10 +12,14 @@
 //! The 100 MB file takes two minutes in a debug build (20 s in release, and 5 s for the quarter),
 //! so it is `#[ignore]`d: run `cargo test --release --test pathological -- --ignored`.
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
+
+use common::{TODAY, crosscheck_command};
 
 /// What a run of `crosscheck check` did.
 struct Run {
@@ -41,15 +45,8 @@ fn check_with(dir: &Path, extra: &[&str], deadline: Duration) -> Run {
     let stdout_path = out.path().join("stdout");
     let stderr_path = out.path().join("stderr");
     let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-        .args([
-            "check",
-            "--no-cache",
-            "--color",
-            "never",
-            "--today",
-            "2026-01-01",
-        ])
+    let mut child = crosscheck_command()
+        .args(["check", "--no-cache", "--color", "never", "--today", TODAY])
         .args(["--format", "json", "--fail-on", "never"])
         .args(extra)
         .arg(dir)
@@ -445,7 +442,7 @@ fn the_audit_of_a_chain_of_100_000_sources() {
     }
     let dir = tempfile::tempdir().unwrap();
     citation_chain(dir.path(), 100_000, true);
-    let output = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+    let output = crosscheck_command()
         .args(["audit", "--format", "json", "--color", "never"])
         .arg(dir.path())
         .output()
@@ -608,8 +605,8 @@ fn a_symlinked_cache_folder_is_neither_read_nor_written() {
     small_data_set(dir.path());
     std::os::unix::fs::symlink(outside.path(), dir.path().join(".crosscheck-cache")).unwrap();
     for _ in 0..2 {
-        let output = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-            .args(["check", "--today", "2026-01-01"])
+        let output = crosscheck_command()
+            .args(["check", "--today", TODAY])
             .arg(dir.path())
             .output()
             .unwrap();
@@ -642,7 +639,7 @@ fn a_symlink_named_on_the_command_line_is_refused() {
     .unwrap();
     let run = check_with(dir.path(), &[], Duration::from_secs(30));
     assert_refused(&run, "no records found");
-    let output = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
+    let output = crosscheck_command()
         .args(["check", "--no-cache"])
         .arg(dir.path().join("linked.toml"))
         .output()

@@ -2,35 +2,20 @@
 //! data set (`tests/fixtures/report-formats/`) with an accepted finding, a stale acceptance and
 //! text that every format must escape. Paths are relative, as a user would type them.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
+use std::path::Path;
+use std::process::Output;
+
+use common::{EXAMPLE, TODAY, crosscheck_command, load_and_check, root, snapshot, stdout};
 use crosscheck::diag::RenderOptions;
 use crosscheck::engine::pack::builtin_doc;
-use crosscheck::engine::{CheckOptions, Report, STALE_ACCEPTANCE, check};
+use crosscheck::engine::{Report, STALE_ACCEPTANCE};
 use crosscheck::model::Dataset;
 use crosscheck::report::{github, human, json, markdown, sarif};
-use crosscheck::value::Day;
 use serde_json::Value;
 
-const EXAMPLE: &str = "examples/afghanistan";
 const FIXTURE: &str = "tests/fixtures/report-formats";
-
-fn run(relative: &str) -> (Dataset, Report) {
-    // Integration tests run in the package root; paths in reports are relative to it.
-    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
-    let data = crosscheck::load::load(&[PathBuf::from(relative)]).unwrap_or_else(|failure| {
-        let text =
-            crosscheck::diag::render_all(&failure.errors, &failure.files, RenderOptions::default());
-        panic!("{relative} does not load:\n{text}")
-    });
-    let options = CheckOptions {
-        today: Day::from_ymd(2026, 1, 1).unwrap(),
-        select: Vec::new(),
-    };
-    let report = check(&data, &options).expect("rule configuration is valid");
-    (data, report)
-}
 
 /// The SARIF log with each rule's long documentation (full description and help, from
 /// `rules/<id>.toml`) replaced by a marker: those texts are checked against the rule pack in
@@ -71,25 +56,38 @@ fn sarif_without_rule_docs(text: &str) -> String {
 }
 
 fn snapshots(name: &str, data: &Dataset, report: &Report) {
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
-        insta::assert_snapshot!(format!("format-{name}-human"), human::render_report(data, report, RenderOptions::default()));
-        insta::assert_snapshot!(format!("format-{name}-json"), json::render_report(data, report));
-        insta::assert_snapshot!(format!("format-{name}-markdown"), markdown::render_report(data, report));
-        insta::assert_snapshot!(format!("format-{name}-sarif"), sarif_without_rule_docs(&sarif::render_report(data, report)));
-        insta::assert_snapshot!(format!("format-{name}-github"), github::render_report(data, report));
-    });
+    snapshot!(
+        format!("format-{name}-human"),
+        human::render_report(data, report, RenderOptions::default())
+    );
+    snapshot!(
+        format!("format-{name}-json"),
+        json::render_report(data, report)
+    );
+    snapshot!(
+        format!("format-{name}-markdown"),
+        markdown::render_report(data, report)
+    );
+    snapshot!(
+        format!("format-{name}-sarif"),
+        sarif_without_rule_docs(&sarif::render_report(data, report))
+    );
+    snapshot!(
+        format!("format-{name}-github"),
+        github::render_report(data, report)
+    );
 }
 
 #[test]
 fn example_data_set_in_every_format() {
-    let (data, report) = run(EXAMPLE);
+    let (data, report) = load_and_check(EXAMPLE);
     assert!(!report.findings.is_empty());
     snapshots("example", &data, &report);
 }
 
 #[test]
 fn accepted_stale_and_escaping_in_every_format() {
-    let (data, report) = run(FIXTURE);
+    let (data, report) = load_and_check(FIXTURE);
     assert!(
         report.findings.iter().any(|f| f.accepted.is_some()),
         "the fixture accepts a finding"
@@ -104,8 +102,8 @@ fn accepted_stale_and_escaping_in_every_format() {
 #[test]
 fn reports_are_deterministic() {
     for path in [EXAMPLE, FIXTURE] {
-        let (data1, report1) = run(path);
-        let (data2, report2) = run(path);
+        let (data1, report1) = load_and_check(path);
+        let (data2, report2) = load_and_check(path);
         assert_eq!(
             markdown::render_report(&data1, &report1),
             markdown::render_report(&data2, &report2)
@@ -124,7 +122,7 @@ fn reports_are_deterministic() {
 #[test]
 fn sarif_rules_carry_the_pack_documentation() {
     for path in [EXAMPLE, FIXTURE] {
-        let (data, report) = run(path);
+        let (data, report) = load_and_check(path);
         let log: Value = serde_json::from_str(&sarif::render_report(&data, &report)).unwrap();
         assert_eq!(log["version"], "2.1.0");
         let run = &log["runs"][0];
@@ -224,7 +222,7 @@ fn sarif_rules_carry_the_pack_documentation() {
 
 #[test]
 fn github_commands_are_one_line_each_and_skip_accepted_findings() {
-    let (data, report) = run(FIXTURE);
+    let (data, report) = load_and_check(FIXTURE);
     let text = github::render_report(&data, &report);
     let lines: Vec<&str> = text.lines().collect();
     let unaccepted = report
@@ -273,7 +271,7 @@ fn cell_separators(line: &str) -> usize {
 #[test]
 fn markdown_table_rows_have_as_many_cells_as_their_header() {
     for path in [EXAMPLE, FIXTURE] {
-        let (data, report) = run(path);
+        let (data, report) = load_and_check(path);
         let text = markdown::render_report(&data, &report);
         let mut header = None;
         for line in text.lines() {
@@ -293,35 +291,30 @@ fn markdown_table_rows_have_as_many_cells_as_their_header() {
     }
 }
 
+/// `crosscheck check` of the fixture in `format`, with `GITHUB_STEP_SUMMARY` set to `summary`.
+fn check_fixture_with_summary(format: &str, summary: &Path) -> Output {
+    crosscheck_command()
+        .current_dir(root())
+        .args(["check", FIXTURE, "--today", TODAY, "--format", format])
+        .env("GITHUB_STEP_SUMMARY", summary)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn github_format_appends_markdown_to_the_step_summary() {
     let dir = tempfile::tempdir().unwrap();
     let summary = dir.path().join("summary.md");
     std::fs::write(&summary, "earlier step\n").unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "check",
-            FIXTURE,
-            "--today",
-            "2026-01-01",
-            "--format",
-            "github",
-        ])
-        .env("GITHUB_STEP_SUMMARY", &summary)
-        .output()
-        .unwrap();
+    let output = check_fixture_with_summary("github", &summary);
     assert_eq!(
         output.status.code(),
         Some(1),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let (data, report) = run(FIXTURE);
-    assert_eq!(
-        String::from_utf8(output.stdout).unwrap(),
-        github::render_report(&data, &report)
-    );
+    let (data, report) = load_and_check(FIXTURE);
+    assert_eq!(stdout(&output), github::render_report(&data, &report));
     let written = std::fs::read_to_string(&summary).unwrap();
     assert_eq!(
         written,
@@ -330,34 +323,10 @@ fn github_format_appends_markdown_to_the_step_summary() {
 
     // Other formats leave it alone; a missing file is created.
     let missing = dir.path().join("new.md");
-    let status = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "check",
-            FIXTURE,
-            "--today",
-            "2026-01-01",
-            "--format",
-            "json",
-        ])
-        .env("GITHUB_STEP_SUMMARY", &missing)
-        .output()
-        .unwrap();
+    let status = check_fixture_with_summary("json", &missing);
     assert_eq!(status.status.code(), Some(1));
     assert!(!missing.exists());
-    let status = Command::new(env!("CARGO_BIN_EXE_crosscheck"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "check",
-            FIXTURE,
-            "--today",
-            "2026-01-01",
-            "--format",
-            "github",
-        ])
-        .env("GITHUB_STEP_SUMMARY", &missing)
-        .output()
-        .unwrap();
+    let status = check_fixture_with_summary("github", &missing);
     assert_eq!(status.status.code(), Some(1));
     assert!(
         std::fs::read_to_string(&missing)
@@ -368,8 +337,8 @@ fn github_format_appends_markdown_to_the_step_summary() {
 
 #[test]
 fn paths_are_relative_to_where_the_check_runs() {
-    let (data, report) = run(EXAMPLE);
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).display().to_string();
+    let (data, report) = load_and_check(EXAMPLE);
+    let root = root().display().to_string();
     for text in [
         markdown::render_report(&data, &report),
         sarif::render_report(&data, &report),

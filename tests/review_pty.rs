@@ -1,14 +1,16 @@
 //! `crosscheck review`, driven for real through a pseudo-terminal: accept one finding, skip one,
 //! quit; and refused without a terminal.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
 
+use common::{TODAY, crosscheck_command, stderr};
 use rexpect::session::spawn_command;
 use serde_json::Value;
 
-const TODAY: &str = "2026-01-01";
 /// How long each expectation waits for its text.
 const TIMEOUT_MS: u64 = 10_000;
 
@@ -50,8 +52,9 @@ fn data_set() -> tempfile::TempDir {
     dir
 }
 
+/// crosscheck, to run in `dir` (colour is left to the terminal, or its absence).
 fn crosscheck(dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_crosscheck"));
+    let mut command = crosscheck_command();
     command.current_dir(dir);
     command
 }
@@ -188,7 +191,7 @@ fn review_without_a_terminal_points_to_accept() {
         assert_eq!(out.status.code(), Some(2));
         assert_eq!(out.stdout, b"");
         assert_eq!(
-            String::from_utf8(out.stderr).unwrap(),
+            stderr(&out),
             "error: review needs a terminal; use `crosscheck accept FINGERPRINT --reason …` in scripts\n"
         );
     }

@@ -11,13 +11,13 @@
 //! The tool exits 0 whatever it finds, so the tests read its own SARIF log (`--output`): any
 //! result of level `error`, or a warning not listed in [`ALLOWED_WARNINGS`], fails.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crosscheck::diag::RenderOptions;
-use crosscheck::engine::{CheckOptions, check};
+use common::{EXAMPLE, load_and_check, root};
 use crosscheck::report::sarif;
-use crosscheck::value::Day;
 use serde_json::Value;
 
 /// Warnings accepted, by rule id and a piece of the message. `informationUri` is left out on
@@ -28,8 +28,7 @@ fn multitool() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("SARIF_MULTITOOL").filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(path));
     }
-    let local = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("target/sarif-tool/node_modules/.bin/sarif-multitool");
+    let local = root().join("target/sarif-tool/node_modules/.bin/sarif-multitool");
     local.is_file().then_some(local)
 }
 
@@ -141,17 +140,7 @@ fn unexpected(problems: &[Problem]) -> Vec<&Problem> {
 }
 
 fn sarif_of(relative: &str) -> String {
-    std::env::set_current_dir(env!("CARGO_MANIFEST_DIR")).unwrap();
-    let data = crosscheck::load::load(&[PathBuf::from(relative)]).unwrap_or_else(|failure| {
-        let text =
-            crosscheck::diag::render_all(&failure.errors, &failure.files, RenderOptions::default());
-        panic!("{relative} does not load:\n{text}")
-    });
-    let options = CheckOptions {
-        today: Day::from_ymd(2026, 1, 1).unwrap(),
-        select: Vec::new(),
-    };
-    let report = check(&data, &options).expect("rule configuration is valid");
+    let (data, report) = load_and_check(relative);
     sarif::render_report(&data, &report)
 }
 
@@ -173,7 +162,7 @@ fn assert_valid(relative: &str) {
 
 #[test]
 fn example_data_set_sarif_is_valid() {
-    assert_valid("examples/afghanistan");
+    assert_valid(EXAMPLE);
 }
 
 #[test]
