@@ -148,7 +148,8 @@ impl<'t, 'i> Fields<'t, 'i> {
         Some(value)
     }
 
-    /// An id field (`[a-z0-9][a-z0-9._-]*`, plus `/` and `~` where `extra` allows them).
+    /// An id field (`[a-z0-9][a-z0-9._-]*`, plus `/` and `~` where `extra` allows them). An
+    /// invalid id is reported and still returned, so that references to it resolve.
     pub fn id(&mut self, key: &str, required: bool, extra: &str) -> Option<Spanned<String>> {
         let value = if required {
             self.required_string(key)?
@@ -172,7 +173,10 @@ impl<'t, 'i> Fields<'t, 'i> {
                     diag = diag.with_help(format!("write it as `{suggestion}`"));
                 }
                 self.errors.push(diag);
-                None
+                // The record keeps the id as written: the error fails the load anyway, and
+                // references to the record then resolve instead of each adding a follow-on
+                // "not defined" error.
+                Some(value)
             }
         }
     }
