@@ -7,7 +7,7 @@
 //! `ash-Shabab`), `ibn` read as `bin`, words joined (hyphens, spaces and apostrophes do not
 //! count), `q` read as `k` and `ph` as `f`, a word-final `h` after a vowel dropped
 //! (`Hamzah`/`Hamza`), a `y` after a vowel or at the end of a word read as a vowel, doubled
-//! letters collapsed (`Mohammed`/`Mohamed`).
+//! letters collapsed (`Mohammed`/`Mohamed`; digits never: `BCG1`/`BCG11` are two names).
 //!
 //! Its *skeleton* replaces every run of vowels by `*`: vowels may vary, but their positions
 //! count (`Niger` is `n*g*r`, `Nigeria` is `n*g*r*`). Names with the same skeleton are then
@@ -200,9 +200,10 @@ fn light(words: &[String]) -> String {
         }
         joined.extend(chars);
     }
+    // Only letters: a doubled digit is another number (Brigade 1 / Brigade 11).
     let mut out = String::with_capacity(joined.len());
     for c in joined.chars() {
-        if !out.ends_with(c) {
+        if !(c.is_alphabetic() && out.ends_with(c)) {
             out.push(c);
         }
     }
@@ -371,6 +372,9 @@ mod tests {
             ("Austria", "Australia"),
             ("Sudan", "South Sudan"),
             ("Pakistan", "Tajikistan"),
+            ("BCG1", "BCG11"),
+            ("Brigade 1", "Brigade 11"),
+            ("Unit 300", "Unit 30"),
         ] {
             assert!(
                 !look_alike(a, b),
