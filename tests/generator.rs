@@ -101,3 +101,50 @@ fn same_seed_same_bytes_and_the_data_set_loads() {
         );
     }
 }
+
+#[test]
+fn the_markdown_report_of_a_large_data_set_fits_a_github_comment() {
+    let tmp = tempfile::tempdir().unwrap();
+    generator::run(tmp.path(), 2_000, 42).unwrap();
+    let out = crosscheck_command()
+        .args([
+            "check",
+            "--today",
+            TODAY,
+            "--format",
+            "markdown",
+            "--no-cache",
+        ])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let json = crosscheck_command()
+        .args(["check", "--today", TODAY, "--format", "json", "--no-cache"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    let findings = String::from_utf8_lossy(&json.stdout)
+        .matches("\"fingerprint\"")
+        .count();
+    let shown = text.matches("\n### ").count();
+    assert!(
+        text.chars().count() <= 65_536,
+        "{} characters",
+        text.chars().count()
+    );
+    assert!(
+        shown > 0 && shown < findings,
+        "{shown} of {findings} findings shown"
+    );
+    assert!(
+        text.ends_with(&format!(
+            "_{} more sections not shown: a GitHub comment holds at most 65,536 characters. \
+             `--format json` or `--format sarif` reports everything._\n",
+            findings - shown
+        )),
+        "{}",
+        &text[text.len() - 300..]
+    );
+    assert!(text.starts_with("## crosscheck report\n"));
+}

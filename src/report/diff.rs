@@ -489,11 +489,12 @@ pub fn render_json(diff: &Diff) -> String {
 }
 
 /// The Markdown report (for a pull-request comment or a step summary): the added findings as
-/// the Markdown report shows them, then the resolved ones, and the claim diffs.
+/// the Markdown report shows them, then the resolved ones, and the claim diffs; cut to fit a
+/// GitHub comment ([`markdown::fit_comment`]).
 pub fn render_markdown(diff: &Diff) -> String {
     let report = diff.added_report();
     // The Markdown report of the added findings, under a title and a summary line of the diff.
-    let body = markdown::render_report(diff.new.data, &report);
+    let body = markdown::render_whole(diff.new.data, &report);
     let mut out = format!(
         "## crosscheck: what this change adds against `{}`\n\n**{}**\n",
         md_code(diff.rev),
@@ -538,7 +539,7 @@ pub fn render_markdown(diff: &Diff) -> String {
             );
         }
     }
-    out
+    markdown::fit_comment(out)
 }
 
 /// Text from the data set, escaped for Markdown prose.

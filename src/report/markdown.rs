@@ -16,8 +16,14 @@ use crate::source_map::Span;
 /// Claim tables with more rows than this are folded in a `<details>` block.
 const FOLD_ABOVE: usize = 6;
 
-/// The whole report as Markdown, ending in a newline.
+/// The whole report as Markdown, ending in a newline, cut to fit a GitHub comment
+/// ([`fit_comment`]).
 pub fn render_report(data: &Dataset, report: &Report) -> String {
+    fit_comment(render_whole(data, report))
+}
+
+/// The whole report as Markdown, however long.
+pub fn render_whole(data: &Dataset, report: &Report) -> String {
     let mut out = String::from("## crosscheck report\n\n");
     let _ = writeln!(out, "**{}**\n", inline(&summary_line(data, report)));
     if report.findings.is_empty() {
@@ -30,6 +36,55 @@ pub fn render_report(data: &Dataset, report: &Report) -> String {
         section(&mut out, data, finding);
     }
     out
+}
+
+/// GitHub refuses a comment of more characters than this, and the Markdown report is made to
+/// be posted as one.
+pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
+
+/// `text` as it is when it fits in a GitHub comment; otherwise cut before the first `### `
+/// section that would not fit (the title and summary table always stay), with a last line
+/// saying how many sections were left out and where to see everything.
+pub fn fit_comment(text: String) -> String {
+    if text.chars().count() <= GITHUB_COMMENT_LIMIT {
+        return text;
+    }
+    let starts: Vec<usize> = text.match_indices("\n### ").map(|(at, _)| at + 1).collect();
+    // The note's length, with room for any count of sections.
+    let room = GITHUB_COMMENT_LIMIT - cut_note(usize::MAX).chars().count();
+    let mut cut = 0;
+    let mut chars = 0;
+    let mut counted = 0;
+    for &start in &starts {
+        chars += text[counted..start].chars().count();
+        counted = start;
+        if chars > room {
+            break;
+        }
+        cut = start;
+    }
+    if cut == 0 {
+        // Not even the part before the first section fits: keep the whole lines that do.
+        cut = text
+            .char_indices()
+            .take(room)
+            .filter(|&(_, c)| c == '\n')
+            .map(|(at, _)| at + 1)
+            .last()
+            .unwrap_or(0);
+    }
+    let left_out = starts.iter().filter(|&&start| start >= cut).count();
+    let mut out = text[..cut].to_string();
+    out.push_str(&cut_note(left_out));
+    out
+}
+
+fn cut_note(left_out: usize) -> String {
+    format!(
+        "\n_{left_out} more section{} not shown: a GitHub comment holds at most 65,536 characters. \
+         `--format json` or `--format sarif` reports everything._\n",
+        if left_out == 1 { "" } else { "s" }
+    )
 }
 
 /// Counts by rule, with a first row for all rules; columns by severity, then accepted.
@@ -280,6 +335,37 @@ pub fn code(text: &str, in_table: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_report_too_long_for_a_comment_is_cut_between_sections() {
+        let section = format!("### error[drift]: x\n\n{}\n", "y".repeat(998));
+        let text = format!(
+            "## crosscheck report\n\n| table |\n\n{}",
+            section.repeat(100)
+        );
+        let cut = fit_comment(text.clone());
+        assert!(cut.chars().count() <= GITHUB_COMMENT_LIMIT);
+        assert!(text.starts_with(cut.split("\n_").next().unwrap()));
+        let kept = cut.matches("### error").count();
+        assert!(kept > 50 && kept < 100, "{kept} sections kept");
+        assert!(cut.ends_with(&format!(
+            "_{} more sections not shown: a GitHub comment holds at most 65,536 characters. \
+             `--format json` or `--format sarif` reports everything._\n",
+            100 - kept
+        )));
+        let short = "## crosscheck report\n\nNo findings.\n".to_string();
+        assert_eq!(fit_comment(short.clone()), short);
+    }
+
+    #[test]
+    fn text_without_sections_is_cut_at_a_line() {
+        let text = "z".repeat(1_000) + "\n";
+        let long = text.repeat(100);
+        let cut = fit_comment(long);
+        assert!(cut.chars().count() <= GITHUB_COMMENT_LIMIT);
+        assert!(cut.ends_with("reports everything._\n"));
+        assert!(cut.starts_with(&text));
+    }
 
     #[test]
     fn inline_escapes_markup_and_line_breaks() {
