@@ -5,8 +5,9 @@
 //!
 //! No name is compared with every other. Each name is reduced to blocking keys (see
 //! [`super::names`]: a consonant skeleton with vowel positions, plus one key per reading of its
-//! vowels), names are bucketed by key in a hash map, and every bucket holding two or more
-//! entities links them, except pairs declared `not_same_as` on either side. Linking a bucket
+//! vowels), in parallel; the (key, name) pairs are sorted so that equal keys form buckets, and
+//! every bucket holding two or more entities links them, except pairs declared `not_same_as` on
+//! either side. Linking a bucket
 //! skips declared pairs with a breadth-first walk over the complement of the `not_same_as`
 //! pairs, so a bucket of k entities costs O(k + declared pairs), never k². Links are joined
 //! with a union-find across buckets, and each resulting group is reported once. Time is linear
@@ -16,8 +17,11 @@
 //! entities, not claims: a `where.subject` selector keeps only the groups that involve a listed
 //! entity; `property` and `source` selectors do not apply.
 
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use rayon::prelude::*;
+
 use super::union_find::UnionFind;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::names;
 use crate::engine::{Context, Finding, Involved, RuleConfig};
@@ -32,36 +36,39 @@ struct NameRef {
 
 pub fn run(ctx: &Context<'_>, rule: &RuleConfig, out: &mut Vec<Finding>) {
     let data = ctx.data;
-    let mut buckets: HashMap<String, Vec<NameRef>> = HashMap::new();
-    for (e, entity) in data.entities.iter().enumerate() {
-        let entity_idx = EntityIdx(e as u32);
-        for (n, name) in entity.names().enumerate() {
-            let name_ref = NameRef {
-                entity: entity_idx,
-                name: n,
-            };
-            let mut keys: Vec<String> = names::forms(&name.value)
-                .into_iter()
-                .flat_map(|f| f.keys)
-                .collect();
-            keys.sort();
-            keys.dedup();
-            for key in keys {
-                buckets.entry(key).or_default().push(name_ref);
-            }
-        }
-    }
+    // Every (key, name) pair, computed in parallel, then sorted: equal keys end up side by
+    // side (a bucket), in key order, each bucket's names in entity and name order.
+    let mut keyed: Vec<(String, NameRef)> = data
+        .entities
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(e, entity)| {
+            entity.names().enumerate().flat_map(move |(n, name)| {
+                let name_ref = NameRef {
+                    entity: EntityIdx(e as u32),
+                    name: n,
+                };
+                let mut keys: Vec<String> = names::forms(&name.value)
+                    .into_iter()
+                    .flat_map(|f| f.keys)
+                    .collect();
+                keys.sort();
+                keys.dedup();
+                keys.into_iter().map(move |key| (key, name_ref))
+            })
+        })
+        .collect();
+    keyed.par_sort_unstable();
     let silenced = not_same_as_pairs(data);
     let mut groups = UnionFind::new(data.entities.len());
     // For each entity, the names through which it was linked to another entity.
     let mut matched: BTreeMap<EntityIdx, BTreeSet<usize>> = BTreeMap::new();
-    // Only buckets shared by two entities or more matter; they are visited in key order.
-    let mut shared: Vec<(&String, &Vec<NameRef>)> = buckets
-        .iter()
-        .filter(|(_, members)| members.iter().any(|m| m.entity != members[0].entity))
-        .collect();
-    shared.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    for (_, members) in shared {
+    // Only buckets shared by two entities or more matter.
+    for bucket in keyed.chunk_by(|a, b| a.0 == b.0) {
+        if bucket.iter().all(|(_, m)| m.entity == bucket[0].1.entity) {
+            continue;
+        }
+        let members: Vec<NameRef> = bucket.iter().map(|&(_, m)| m).collect();
         let mut entities: Vec<EntityIdx> = members.iter().map(|m| m.entity).collect();
         entities.sort();
         entities.dedup();
