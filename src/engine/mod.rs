@@ -78,6 +78,26 @@ pub struct Context<'d> {
 }
 
 impl Context<'_> {
+    /// Runs `per_series` on every series, in parallel, and appends what it found to `out` in
+    /// series order: rules that judge each series on its own use it, and their findings come
+    /// out the same whatever the number of threads.
+    pub fn for_each_series(
+        &self,
+        out: &mut Vec<Finding>,
+        per_series: impl Fn(&Series, &mut Vec<Finding>) + Sync,
+    ) {
+        let found: Vec<Vec<Finding>> = self
+            .series
+            .par_iter()
+            .map(|series| {
+                let mut found = Vec::new();
+                per_series(series, &mut found);
+                found
+            })
+            .collect();
+        out.extend(found.into_iter().flatten());
+    }
+
     /// Whether a rule's `where` selector admits a claim.
     pub fn selects(&self, rule: &RuleConfig, claim: ClaimIdx) -> bool {
         let c = self.data.claim(claim);

@@ -26,7 +26,7 @@ use crate::model::{ClaimIdx, Dataset, Measure, PropertyType, SetItem, Value};
 pub fn run(ctx: &Context<'_>, rule: &RuleConfig, out: &mut Vec<Finding>) {
     let data = ctx.data;
     let params = &rule.params;
-    for series in &ctx.series {
+    ctx.for_each_series(out, |series, out| {
         let claims: Vec<ClaimIdx> = series
             .claims
             .iter()
@@ -34,7 +34,7 @@ pub fn run(ctx: &Context<'_>, rule: &RuleConfig, out: &mut Vec<Finding>) {
             .filter(|&c| ctx.selects(rule, c))
             .collect();
         if claims.len() < 2 {
-            continue;
+            return;
         }
         for group in groups(data, &claims, params.tolerance, params.window_days) {
             let members: Vec<ClaimIdx> = group.iter().map(|&i| claims[i]).collect();
@@ -46,7 +46,7 @@ pub fn run(ctx: &Context<'_>, rule: &RuleConfig, out: &mut Vec<Finding>) {
                 params.window_days,
             ));
         }
-    }
+    });
 }
 
 /// The conflicting groups among the claims of one series (given in series order), as sorted

@@ -23,10 +23,10 @@ use crate::value::Interval;
 pub fn run(ctx: &Context<'_>, rule: &RuleConfig, out: &mut Vec<Finding>) {
     let data = ctx.data;
     let (tolerance, window) = (rule.params.tolerance, rule.params.window_days);
-    for series in &ctx.series {
+    ctx.for_each_series(out, |series, out| {
         let property = data.property(series.property);
         if property.ty != PropertyType::Quantity || !property.single {
-            continue;
+            return;
         }
         let claims: Vec<ClaimIdx> = series
             .claims
@@ -35,7 +35,7 @@ pub fn run(ctx: &Context<'_>, rule: &RuleConfig, out: &mut Vec<Finding>) {
             .filter(|&c| ctx.selects(rule, c) && !is_denied(data.claim(c)))
             .collect();
         if claims.len() < 2 {
-            continue;
+            return;
         }
         let whens = sweep::times(data, &claims, window);
         let items: Vec<Item> = claims
@@ -65,7 +65,7 @@ pub fn run(ctx: &Context<'_>, rule: &RuleConfig, out: &mut Vec<Finding>) {
             }
             out.push(finding(data, rule, &members));
         }
-    }
+    });
 }
 
 fn interval(data: &Dataset, c: ClaimIdx) -> Interval {

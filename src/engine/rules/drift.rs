@@ -25,13 +25,13 @@ use crate::value::{Bound, Interval, format_number};
 pub fn run(ctx: &Context<'_>, rule: &RuleConfig, out: &mut Vec<Finding>) {
     let data = ctx.data;
     let window = rule.params.window_days;
-    for series in &ctx.series {
+    ctx.for_each_series(out, |series, out| {
         let property = data.property(series.property);
         if property.ty != PropertyType::Quantity
             || property.measure == Measure::Count
             || !property.single
         {
-            continue;
+            return;
         }
         let claims: Vec<ClaimIdx> = series
             .claims
@@ -43,11 +43,11 @@ pub fn run(ctx: &Context<'_>, rule: &RuleConfig, out: &mut Vec<Finding>) {
             })
             .collect();
         if claims.len() < 2 {
-            continue;
+            return;
         }
         let runs = sweep::chains(&sweep::times(data, &claims, window));
         if runs.len() < 2 {
-            continue;
+            return;
         }
         let mut conflicted = vec![false; claims.len()];
         for group in super::conflict::groups(data, &claims, 0.0, window) {
@@ -72,7 +72,7 @@ pub fn run(ctx: &Context<'_>, rule: &RuleConfig, out: &mut Vec<Finding>) {
             previous = Some(period);
             skipped = false;
         }
-    }
+    });
 }
 
 /// A run of claims of one series that speak of the same time.

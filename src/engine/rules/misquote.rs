@@ -32,7 +32,7 @@ use crate::value::{Bound, format_number};
 pub fn run(ctx: &Context<'_>, rule: &RuleConfig, out: &mut Vec<Finding>) {
     let data = ctx.data;
     let tolerance = rule.params.tolerance;
-    for series in &ctx.series {
+    ctx.for_each_series(out, |series, out| {
         // Relays by the source they relay, and every source's own claims.
         let mut relays: BTreeMap<SourceIdx, Vec<usize>> = BTreeMap::new();
         let mut own: BTreeMap<SourceIdx, Vec<usize>> = BTreeMap::new();
@@ -49,7 +49,7 @@ pub fn run(ctx: &Context<'_>, rule: &RuleConfig, out: &mut Vec<Finding>) {
             }
         }
         if relays.is_empty() {
-            continue;
+            return;
         }
         let whens = sweep::times(data, &series.claims, rule.params.window_days);
         for (cited, relayed) in relays {
@@ -79,7 +79,7 @@ pub fn run(ctx: &Context<'_>, rule: &RuleConfig, out: &mut Vec<Finding>) {
                 }
             }
         }
-    }
+    });
 }
 
 /// A cited source's own claims in one series, ordered by start, to find those at a time.

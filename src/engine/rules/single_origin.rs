@@ -200,7 +200,7 @@ pub(crate) fn claim_start(data: &Dataset, c: ClaimIdx) -> (u32, Vec<u32>) {
 pub fn run(ctx: &Context<'_>, rule: &RuleConfig, out: &mut Vec<Finding>) {
     let data = ctx.data;
     let origins = origins(data);
-    for series in &ctx.series {
+    ctx.for_each_series(out, |series, out| {
         let claims: Vec<ClaimIdx> = series
             .claims
             .iter()
@@ -208,7 +208,7 @@ pub fn run(ctx: &Context<'_>, rule: &RuleConfig, out: &mut Vec<Finding>) {
             .filter(|&c| data.claim(c).status != Status::Denied && ctx.selects(rule, c))
             .collect();
         if claims.len() < 2 {
-            continue;
+            return;
         }
         let property = data.property(series.property);
         let link = match (property.ty, property.measure) {
@@ -221,7 +221,7 @@ pub fn run(ctx: &Context<'_>, rule: &RuleConfig, out: &mut Vec<Finding>) {
                 check_run(data, &origins, series, &run, out);
             }
         }
-    }
+    });
 }
 
 /// A value as an interval, for grouping: quantities as they are, dates as day numbers.
