@@ -312,14 +312,15 @@ fn megabyte_values_that_do_not_parse_are_refused_briefly() {
     for value in &forms {
         writeln!(
             text,
-            "[[claim]]\nsubject = \"g\"\nproperty = \"fighters\"\nvalue = \"{value}\"\n"
+            "[[claim]]\nsource = \"s\"\nsubject = \"g\"\nproperty = \"fighters\"\nvalue = \"{value}\"\n"
         )
         .unwrap();
     }
     for value in &dates {
-        writeln!(text, "[[claim]]\nsubject = \"g\"\nproperty = \"founded\"\nvalue = \"{value}\"\nas_of = \"{value}\"\n").unwrap();
+        writeln!(text, "[[claim]]\nsource = \"s\"\nsubject = \"g\"\nproperty = \"founded\"\nvalue = \"{value}\"\nas_of = \"{value}\"\n").unwrap();
     }
-    // A megabyte id, reference and `text` path.
+    // A megabyte id, reference and `text` path. (The claims name their source: the file now
+    // holds two, and a record with an invalid id is kept, so none is the file's only source.)
     let long = "x".repeat(MEGABYTE);
     writeln!(
         text,
