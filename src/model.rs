@@ -300,6 +300,25 @@ pub struct Dataset {
     /// Where `accepted.toml` lives (or would be created).
     pub accepted_path: PathBuf,
     pub(crate) entity_names: HashMap<String, EntityIdx>,
+    /// How long each step of loading took, for `--timings`; never part of a report.
+    pub timings: Vec<Timing>,
+}
+
+/// How long one step took (wall time), for `--timings`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timing {
+    pub step: String,
+    pub took: std::time::Duration,
+}
+
+impl Timing {
+    /// The time since `start`, under the name `step`.
+    pub fn since(step: impl Into<String>, start: std::time::Instant) -> Timing {
+        Timing {
+            step: step.into(),
+            took: start.elapsed(),
+        }
+    }
 }
 
 impl Dataset {

@@ -347,3 +347,27 @@ fn paths_are_relative_to_where_the_check_runs() {
         assert!(!text.contains(&root), "an absolute path in a report");
     }
 }
+
+#[test]
+fn timings_go_to_standard_error_and_leave_the_report_alone() {
+    let args = ["check", EXAMPLE, "--today", TODAY, "--format", "json"];
+    let plain = common::crosscheck(root(), &args);
+    let timed = common::crosscheck(root(), &[&args[..], &["--timings"]].concat());
+    assert_eq!(plain.stdout, timed.stdout, "the report does not change");
+    assert!(!common::stderr(&plain).contains("timing:"));
+    let lines: Vec<String> = common::stderr(&timed)
+        .lines()
+        .filter(|l| l.starts_with("timing:"))
+        .map(|l| l.split("s  ").nth(1).unwrap_or("").to_string())
+        .collect();
+    for step in [
+        "load: read and parse",
+        "load: resolve",
+        "engine: all rules",
+        "rule: drift",
+        "rule: quote-mismatch",
+        "report: write",
+    ] {
+        assert!(lines.iter().any(|l| l == step), "no {step:?} in {lines:?}");
+    }
+}

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{FailOn, Output, load_and_check};
+use crate::model::Timing;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -12,6 +13,9 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub output: Output,
+    /// Print how long each step took (loading, each rule, the report) to standard error.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 pub fn run(args: CheckArgs, color: bool) -> u8 {
@@ -19,8 +23,16 @@ pub fn run(args: CheckArgs, color: bool) -> u8 {
         Ok(done) => done,
         Err(code) => return code,
     };
+    let writing = std::time::Instant::now();
     if let Err(code) = args.output.write_report(&data, &report, color) {
         return code;
+    }
+    if args.timings {
+        let written = Timing::since("report: write", writing);
+        eprint!(
+            "{}",
+            timings_table(&data.timings, &report.timings, &written)
+        );
     }
     if args.output.format == super::Format::Github
         && let Err(code) = append_step_summary(&data, &report)
@@ -37,6 +49,15 @@ pub fn run(args: CheckArgs, color: bool) -> u8 {
     // time would take seconds, and the operating system reclaims it all at once anyway.
     std::mem::forget((data, report));
     code
+}
+
+/// One line a step: its time in seconds, then its name.
+fn timings_table(load: &[Timing], engine: &[Timing], write: &Timing) -> String {
+    load.iter()
+        .chain(engine)
+        .chain(std::iter::once(write))
+        .map(|t| format!("timing: {:>9.3} s  {}\n", t.took.as_secs_f64(), t.step))
+        .collect()
 }
 
 /// GitHub shows only the first annotations of each level: the whole report goes, as Markdown,

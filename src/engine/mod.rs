@@ -12,11 +12,12 @@ mod rules;
 pub mod series;
 
 use std::collections::HashMap;
+use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
-use crate::model::{ClaimIdx, Dataset, Severity, Status};
+use crate::model::{ClaimIdx, Dataset, Severity, Status, Timing};
 use crate::value::Day;
 
 pub use config::{Params, RuleConfig, RuleKind};
@@ -40,6 +41,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// The rules that ran, for reports that list them (SARIF).
     pub rules: Vec<RuleConfig>,
+    /// How long each step took, for `--timings`; never part of a report. Rules run side by
+    /// side, so their times overlap.
+    pub timings: Vec<Timing>,
 }
 
 impl Report {
@@ -116,6 +120,7 @@ pub fn check(data: &Dataset, options: &CheckOptions) -> Result<Report, Vec<Diagn
         check_selection(&options.select, &rules)?;
         rules.retain(|r| options.select.contains(&r.id));
     }
+    let step = Instant::now();
     let ctx = Context {
         data,
         series: series::build(data),
@@ -123,24 +128,39 @@ pub fn check(data: &Dataset, options: &CheckOptions) -> Result<Report, Vec<Diagn
     };
     // Rules are independent of each other: run them side by side, then join their findings
     // in rule order (the final sort makes the order of the report independent of this anyway).
-    let per_rule: Vec<Vec<Finding>> = rules
+    let mut timings = vec![Timing::since("engine: series", step)];
+    let step = Instant::now();
+    let per_rule: Vec<(Vec<Finding>, Timing)> = rules
         .par_iter()
         .map(|rule| {
+            let start = Instant::now();
             let mut found = Vec::new();
             rules::run(&ctx, rule, &mut found);
             for finding in &mut found {
                 finding.rule = rule.id.clone();
             }
-            found
+            (found, Timing::since(format!("rule: {}", rule.id), start))
         })
         .collect();
+    timings.push(Timing::since("engine: all rules", step));
+    let step = Instant::now();
+    let (per_rule, rule_timings): (Vec<Vec<Finding>>, Vec<Timing>) = per_rule.into_iter().unzip();
+    timings.extend(rule_timings);
     let mut findings: Vec<Finding> = per_rule.into_iter().flatten().collect();
     findings
         .par_iter_mut()
         .for_each(|finding| finalize(data, finding));
     apply_acceptances(data, &mut findings);
     sort(data, &rules, &mut findings);
-    Ok(Report { findings, rules })
+    timings.push(Timing::since(
+        "engine: fingerprints, acceptances, order",
+        step,
+    ));
+    Ok(Report {
+        findings,
+        rules,
+        timings,
+    })
 }
 
 /// Every `--select`ed id must name a rule, so a typo never silently checks nothing.

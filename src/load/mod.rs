@@ -18,10 +18,12 @@ pub mod text;
 
 use std::path::{Path, PathBuf};
 
+use std::time::Instant;
+
 use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
-use crate::model::Dataset;
+use crate::model::{Dataset, Timing};
 use crate::source_map::{FileId, SourceFile, SourceMap};
 
 pub use discover::{DataFiles, discover};
@@ -63,6 +65,7 @@ pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, Lo
     } else {
         paths
     };
+    let started = Instant::now();
     let mut errors = Vec::new();
     let found = discover(paths, &mut errors);
     let mut data = Dataset {
@@ -88,6 +91,9 @@ pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, Lo
         options.cache_dir.is_some()
             || !cache::Cache::is_redirected(&found.root.join(cache::CACHE_DIR))
     });
+    data.timings
+        .push(Timing::since("load: find files", started));
+    let step = Instant::now();
     let first_id = data.files.files().count() as u32;
     let parsed: Vec<(SourceFile, parse::RawFile)> = found
         .files
@@ -103,7 +109,11 @@ pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, Lo
     if errors.is_empty() {
         check_not_empty(paths, &raw_files, &data.files, &mut errors);
     }
+    data.timings
+        .push(Timing::since("load: read and parse", step));
+    let step = Instant::now();
     resolve::resolve(&mut data, raw_files, &mut errors);
+    data.timings.push(Timing::since("load: resolve", step));
 
     if errors.is_empty() {
         Ok(data)

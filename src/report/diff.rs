@@ -111,6 +111,7 @@ impl Diff<'_> {
         Report {
             findings: self.added.iter().map(|f| (*f).clone()).collect(),
             rules: self.new.report.rules.clone(),
+            timings: Vec::new(),
         }
     }
 }
