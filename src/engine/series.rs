@@ -20,15 +20,32 @@ pub struct Series {
 
 /// Groups every claim into its series, in a stable order (property, subject, scope).
 pub fn build(data: &Dataset) -> Vec<Series> {
-    let mut order: Vec<ClaimIdx> = data.claim_indices().collect();
-    // Claim ids are unique, so the order is total and the same on any number of threads.
-    order.par_sort_by(|&a, &b| {
-        let (ca, cb) = (data.claim(a), data.claim(b));
-        (ca.property, ca.subject.value, &ca.scope)
-            .cmp(&(cb.property, cb.subject.value, &cb.scope))
-            .then_with(|| time_key(ca).cmp(&time_key(cb)))
-            .then_with(|| ca.id.cmp(&cb.id))
+    // Sorting compact keys (scopes replaced by their rank among the distinct scopes) keeps the
+    // sort in cache: comparing claims themselves meant a random read of two 300-byte records
+    // per comparison. Ids break the remaining ties; they are unique, so the order is total and
+    // the same on any number of threads.
+    let scopes = distinct_scopes(data);
+    let mut keys: Vec<SortKey> = (0..data.claims.len() as u32)
+        .into_par_iter()
+        .map(|i| {
+            let c = data.claim(ClaimIdx(i));
+            SortKey {
+                property: c.property,
+                subject: c.subject.value,
+                scope: scopes
+                    .binary_search(&c.scope.as_str())
+                    .expect("every scope is listed") as u32,
+                time: time_key(c),
+                claim: ClaimIdx(i),
+            }
+        })
+        .collect();
+    keys.par_sort_unstable_by(|a, b| {
+        a.group_and_time()
+            .cmp(&b.group_and_time())
+            .then_with(|| data.claim(a.claim).id.cmp(&data.claim(b.claim).id))
     });
+    let order = keys.into_iter().map(|k| k.claim);
     let mut out: Vec<Series> = Vec::new();
     for idx in order {
         let c = data.claim(idx);
@@ -53,6 +70,29 @@ pub fn build(data: &Dataset) -> Vec<Series> {
 
 fn time_key(c: &Claim) -> (bool, Option<DayRange>) {
     (c.as_of.is_some(), c.as_of)
+}
+
+/// Where a claim goes in the order of [`build`].
+struct SortKey {
+    property: PropertyIdx,
+    subject: EntityIdx,
+    /// Rank of the claim's scope among the distinct scopes, which are sorted.
+    scope: u32,
+    time: (bool, Option<DayRange>),
+    claim: ClaimIdx,
+}
+
+impl SortKey {
+    fn group_and_time(&self) -> (PropertyIdx, EntityIdx, u32, (bool, Option<DayRange>)) {
+        (self.property, self.subject, self.scope, self.time)
+    }
+}
+
+/// Every scope that a claim has, sorted, without repeats (most claims have none: `""`).
+fn distinct_scopes(data: &Dataset) -> Vec<&str> {
+    let scopes: std::collections::BTreeSet<&str> =
+        data.claims.iter().map(|c| c.scope.as_str()).collect();
+    scopes.into_iter().collect()
 }
 
 /// Whether two comparable claims speak of the same time (SPEC section 4): a `date` property's
