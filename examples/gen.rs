@@ -30,6 +30,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crosscheck::value::english_month;
+
 // ------------------------------------------------------------------------------------------
 // Randomness
 
@@ -96,21 +98,6 @@ const LAST_YEAR: i32 = 2025;
 /// Series take their times up to here, so that a later source can always report them.
 const LAST_SLOT_YEAR: i32 = 2023;
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// A day; days stop at 28 so that every month has them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Ymd(i32, u32, u32);
@@ -129,7 +116,7 @@ fn random_day(rng: &mut Rng, year: i32) -> Ymd {
 /// literal, and as prose (for quotes).
 fn date_containing(rng: &mut Rng, d: Ymd) -> (String, String) {
     let Ymd(y, m, day) = d;
-    let month = MONTHS[m as usize - 1];
+    let month = english_month(m);
     let text = match rng.below(16) {
         0 => format!("{y}"),
         1 => format!("{y}-{m:02}"),
@@ -159,7 +146,7 @@ fn date_containing(rng: &mut Rng, d: Ymd) -> (String, String) {
 
 /// The months `a..=b` of year `y` as a period, in one of its wordings.
 fn month_period(rng: &mut Rng, y: i32, a: u32, b: u32) -> String {
-    let (ma, mb) = (MONTHS[a as usize - 1], MONTHS[b as usize - 1]);
+    let (ma, mb) = (english_month(a), english_month(b));
     if a == b {
         return if rng.chance(0.5) {
             format!("{ma} {y}")
@@ -2241,7 +2228,7 @@ fn make_source(rng: &mut Rng, k: usize, date: Ymd, primary: Option<bool>) -> Sou
     let pub_slug = slug(&publisher.replace('\'', ""));
     let id = format!("{pub_slug}-{:04}{:02}{:02}-{k}", date.0, date.1, date.2);
     let published = if rng.chance(0.1) {
-        quoted(&format!("{} {}", MONTHS[date.1 as usize - 1], date.0))
+        quoted(&format!("{} {}", english_month(date.1), date.0))
     } else {
         date.toml()
     };

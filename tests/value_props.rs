@@ -3,8 +3,8 @@
 //! range reads back from its `Display`, and no string whatever makes a parser panic.
 
 use crosscheck::value::{
-    Bound, Day, DayRange, Interval, ValueError, ValueSettings, find_periods, find_quantities,
-    format_number, parse_percentage, parse_period, parse_quantity, parse_window,
+    Bound, Day, DayRange, Interval, ValueError, ValueSettings, english_month, find_periods,
+    find_quantities, format_number, parse_percentage, parse_period, parse_quantity, parse_window,
 };
 use proptest::prelude::*;
 
@@ -342,21 +342,6 @@ fn day_range() -> impl Strategy<Value = DayRange> {
     ]
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
 
@@ -369,7 +354,7 @@ proptest! {
     #[test]
     fn month_periods_read_the_same_in_every_wording(y in 1000i32..=9999, a in 1u32..=12, b in 1u32..=12) {
         let (a, b) = (a.min(b), a.max(b));
-        let (ma, mb) = (MONTHS[a as usize - 1], MONTHS[b as usize - 1]);
+        let (ma, mb) = (english_month(a), english_month(b));
         let expected = parse_period(&format!("{y}-{a:02}/{y}-{b:02}")).unwrap();
         for text in [
             format!("{ma}–{mb} {y}"),

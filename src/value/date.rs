@@ -21,8 +21,8 @@ use nom::{Err, Parser};
 use super::day::{MIN_YEAR, days_in_month};
 use super::number::{numeral, word_amount};
 use super::words::{
-    PErr, PResult, ascii_digits, commit, continues_word, dash, error, failure, finish, keyword,
-    label, label_with, lookup, month_display, month_name, spanned, symbol, ws0, ws1,
+    PErr, PResult, ascii_digits, commit, continues_word, dash, english_month, error, failure,
+    finish, keyword, label, label_with, lookup, month_name, spanned, symbol, ws0, ws1,
 };
 use super::{Day, DayRange, ValueError};
 
@@ -235,7 +235,7 @@ fn check_day<'a>(year: i32, month: u32, day: Pos<'a>) -> Result<(), Err<PErr<'a>
     if (1..=days).contains(&day.value) {
         return Ok(());
     }
-    let note = format!("{} {year} has {days} days", month_display(month));
+    let note = format!("{} {year} has {days} days", english_month(month));
     Err(Err::Failure(
         PErr::at(day.at, format!("a day from 1 to {days}"))
             .with_len(day.len)

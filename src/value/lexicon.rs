@@ -101,12 +101,12 @@ impl Lexicon {
         self.entries.iter().map(|(p, v)| (p.as_str(), *v))
     }
 
-    /// Whether some phrase begins with the letters `word` (lower case) as its first word: for
-    /// skipping words of prose that no phrase can start with.
+    /// Whether some phrase begins with the ASCII letters `word` (in any case) as its first
+    /// word: for skipping words of prose that no phrase can start with.
     pub(crate) fn has_first_word(&self, word: &str) -> bool {
         self.entries.iter().any(|(phrase, _)| {
             let first = phrase.bytes().take_while(u8::is_ascii_alphabetic).count();
-            first == 0 || phrase[..first] == *word
+            first == 0 || phrase[..first].eq_ignore_ascii_case(word)
         })
     }
 

@@ -20,6 +20,7 @@ pub use interval::{Bound, Interval, format_number};
 pub use lexicon::{Lexicon, ValueSettings};
 pub use quantity::parse_quantity;
 pub use scan::{find_periods, find_quantities};
+pub use words::english_month;
 
 use std::fmt;
 

@@ -233,8 +233,13 @@ fn may_begin_here(rest: &str, settings: &ValueSettings) -> bool {
     if letters == 0 || rest[letters..].starts_with(|c: char| !c.is_ascii()) {
         return true;
     }
-    let word = rest[..letters].to_ascii_lowercase();
-    STARTERS.binary_search(&word.as_str()).is_ok() || settings.lexicon.has_first_word(&word)
+    // Compared without lower-casing into a new string: this runs at every word of every quote.
+    let word = &rest[..letters];
+    let lower = || word.bytes().map(|b| b.to_ascii_lowercase());
+    STARTERS
+        .binary_search_by(|s| s.bytes().cmp(lower()))
+        .is_ok()
+        || settings.lexicon.has_first_word(word)
 }
 
 /// Whether the digits at `at` are a thousands group of the number before them (`500` in

@@ -415,7 +415,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// The English name of a month (1–12), for notes such as `February 2021 has 28 days`.
-pub(crate) fn month_display(month: u32) -> &'static str {
+pub fn english_month(month: u32) -> &'static str {
     const NAMES: [&str; 12] = [
         "January",
         "February",
