@@ -11,6 +11,7 @@ pub mod export;
 pub mod fsutil;
 pub mod load;
 pub mod model;
+pub mod recheck;
 pub mod report;
 pub mod revision;
 pub mod source_map;

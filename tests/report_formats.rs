@@ -350,7 +350,15 @@ fn paths_are_relative_to_where_the_check_runs() {
 
 #[test]
 fn timings_go_to_standard_error_and_leave_the_report_alone() {
-    let args = ["check", EXAMPLE, "--today", TODAY, "--format", "json"];
+    let args = [
+        "check",
+        EXAMPLE,
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+        "--no-cache",
+    ];
     let plain = common::crosscheck(root(), &args);
     let timed = common::crosscheck(root(), &[&args[..], &["--timings"]].concat());
     assert_eq!(plain.stdout, timed.stdout, "the report does not change");
@@ -370,4 +378,28 @@ fn timings_go_to_standard_error_and_leave_the_report_alone() {
     ] {
         assert!(lines.iter().any(|l| l == step), "no {step:?} in {lines:?}");
     }
+}
+
+#[test]
+fn timings_of_a_cached_json_check_say_what_it_reused() {
+    let (_dir, data) = common::example_copy();
+    let data = data.to_str().unwrap();
+    let args = [
+        "check",
+        data,
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+        "--timings",
+    ];
+    let first = common::crosscheck(root(), &args);
+    assert!(common::stderr(&first).contains("recheck: full check (no previous report)"));
+    let second = common::crosscheck(root(), &args);
+    assert_eq!(first.stdout, second.stdout);
+    assert!(
+        common::stderr(&second).contains("recheck: nothing changed"),
+        "{}",
+        common::stderr(&second)
+    );
 }

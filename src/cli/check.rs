@@ -19,6 +19,10 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs, color: bool) -> u8 {
+    // A JSON check with the cache re-checks only what changed since the last one.
+    if args.output.format == super::Format::Json && !args.output.no_cache {
+        return run_recheck(&args, color);
+    }
     let (data, report) = match load_and_check(&args.paths, &args.output, color) {
         Ok(done) => done,
         Err(code) => return code,
@@ -48,6 +52,36 @@ pub fn run(args: CheckArgs, color: bool) -> u8 {
     // The process ends here: freeing a million claims and their findings one allocation at a
     // time would take seconds, and the operating system reclaims it all at once anyway.
     std::mem::forget((data, report));
+    code
+}
+
+/// `check --format json` with the cache: see [`crate::recheck`].
+fn run_recheck(args: &CheckArgs, color: bool) -> u8 {
+    let options = args.output.check_options();
+    let load_options = args.output.load_options();
+    let mut prepared = match crate::recheck::prepare(&args.paths, &load_options, &options) {
+        Ok(prepared) => prepared,
+        Err(failure) => return super::print_errors(&failure.errors, &failure.files, color),
+    };
+    let writing = std::time::Instant::now();
+    if let Err(code) =
+        super::write_output_with(args.output.file.as_deref(), |out| prepared.write(out))
+    {
+        return code;
+    }
+    if args.timings {
+        let written = Timing::since("report: write", writing);
+        eprint!("{}", timings_table(&prepared.timings, &[], &written));
+        eprintln!("recheck: {}", prepared.kind());
+    }
+    let fail_on = args
+        .output
+        .fail_on
+        .or(prepared.settings_fail_on.map(FailOn::from))
+        .unwrap_or(FailOn::Error);
+    let code = u8::from(fail_on.fails_summary(prepared.summary()));
+    // As in `run`: the operating system frees it all faster.
+    std::mem::forget(prepared);
     code
 }
 

@@ -109,7 +109,11 @@ impl From<Severity> for FailOn {
 impl FailOn {
     /// Whether an unaccepted finding at or above this level remains.
     pub fn fails(self, report: &Report) -> bool {
-        let s = report.summary();
+        self.fails_summary(report.summary())
+    }
+
+    /// [`FailOn::fails`], from a report's counts.
+    pub fn fails_summary(self, s: engine::Summary) -> bool {
         match self {
             FailOn::Error => s.error > 0,
             FailOn::Warning => s.error + s.warning > 0,
@@ -148,6 +152,13 @@ pub struct Output {
 }
 
 impl Output {
+    pub fn check_options(&self) -> CheckOptions {
+        CheckOptions {
+            today: self.today.unwrap_or_else(system_today),
+            select: self.select.clone(),
+        }
+    }
+
     pub fn load_options(&self) -> load::LoadOptions {
         load::LoadOptions {
             use_cache: !self.no_cache,
@@ -257,11 +268,7 @@ pub fn load_and_check(
         Ok(data) => data,
         Err(failure) => return Err(print_errors(&failure.errors, &failure.files, color)),
     };
-    let options = CheckOptions {
-        today: output.today.unwrap_or_else(system_today),
-        select: output.select.clone(),
-    };
-    match engine::check(&data, &options) {
+    match engine::check(&data, &output.check_options()) {
         Ok(report) => Ok((data, report)),
         Err(errors) => Err(print_errors(&errors, &data.files, color)),
     }

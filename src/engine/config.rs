@@ -47,6 +47,68 @@ rule_kinds! {
     Stale = "stale",
 }
 
+/// What a rule's findings depend on: the re-check after an edit (`crate::recheck`) recomputes
+/// only the findings whose inputs the edit touched, and reuses the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locality {
+    /// The claims of one family (an entity and everything `part_of` it, recursively; what
+    /// [`family_roots`] gives) and the records that are not claims. Each finding lists claims
+    /// of one family.
+    Family,
+    /// The claims of one source and the records that are not claims; each finding lists claims
+    /// of one source.
+    Source,
+    /// Only records that are not claims (entities, sources).
+    Definitions,
+}
+
+impl RuleKind {
+    /// What this kind's findings depend on. A new rule must say; when in doubt, `Family` is
+    /// wrong and the re-check test (`tests/recheck.rs`) should catch it.
+    pub fn locality(self) -> Locality {
+        match self {
+            RuleKind::AliasSuspect | RuleKind::CircularCitation => Locality::Definitions,
+            RuleKind::Unattributed => Locality::Source,
+            RuleKind::Conflict
+            | RuleKind::Drift
+            | RuleKind::Divergent
+            | RuleKind::Misquote
+            | RuleKind::PartExceedsWhole
+            | RuleKind::AfterTerminal
+            | RuleKind::Anachronism
+            | RuleKind::QuoteMismatch
+            | RuleKind::QuoteNotFound
+            | RuleKind::SingleOrigin
+            | RuleKind::Stale => Locality::Family,
+        }
+    }
+}
+
+/// Each entity's family: the index of the top of its `part_of` chain (itself when it is part of
+/// nothing). `part_of` cycles are load errors, so every chain ends.
+pub fn family_roots(data: &crate::model::Dataset) -> Vec<u32> {
+    let mut roots: Vec<Option<u32>> = vec![None; data.entities.len()];
+    for start in 0..data.entities.len() {
+        let mut path = Vec::new();
+        let mut at = start;
+        let root = loop {
+            if let Some(root) = roots[at] {
+                break root;
+            }
+            path.push(at);
+            match &data.entities[at].part_of {
+                // A chain longer than the entities would be a cycle: stop rather than loop.
+                Some(p) if path.len() <= data.entities.len() => at = p.value.index(),
+                _ => break at as u32,
+            }
+        };
+        for i in path {
+            roots[i] = Some(root);
+        }
+    }
+    roots.into_iter().map(|r| r.unwrap_or_default()).collect()
+}
+
 /// Every parameter any rule kind takes, with its value. A kind's documentation says which of
 /// them it reads; the others keep their defaults and are ignored.
 #[derive(Debug, Clone, PartialEq)]

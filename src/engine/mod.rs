@@ -17,10 +17,10 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
-use crate::model::{ClaimIdx, Dataset, Severity, Status, Timing};
+use crate::model::{Acceptance, ClaimIdx, Dataset, Severity, Status, Timing};
 use crate::value::Day;
 
-pub use config::{Params, RuleConfig, RuleKind};
+pub use config::{Locality, Params, RuleConfig, RuleKind, family_roots};
 pub use finding::{Accepted, Finding, Involved};
 pub use series::Series;
 
@@ -115,6 +115,31 @@ impl Context<'_> {
 /// Runs every configured rule on the data set. Errors are `[[rule]]` records that cannot be
 /// applied (an unknown parameter, a bad value): like load errors, they stop the check.
 pub fn check(data: &Dataset, options: &CheckOptions) -> Result<Report, Vec<Diagnostic>> {
+    let mut report = check_rules(data, options, |_| true)?;
+    let found: std::collections::HashSet<&str> = report
+        .findings
+        .iter()
+        .map(|f| f.fingerprint.as_str())
+        .collect();
+    let stale = stale_acceptances(data, |fingerprint| found.contains(fingerprint));
+    if !stale.is_empty() {
+        report.findings.extend(stale);
+        let ranks = rule_ranks(&report.rules);
+        report
+            .findings
+            .par_sort_by_cached_key(|f| order_key(data, &ranks, f));
+    }
+    Ok(report)
+}
+
+/// [`check`] with only the rules `keep` admits, and without stale acceptances (they depend on
+/// every finding): the re-check after an edit runs the rules whose findings the edit can
+/// change, on part of the data set.
+pub fn check_rules(
+    data: &Dataset,
+    options: &CheckOptions,
+    keep: impl Fn(&RuleConfig) -> bool + Sync,
+) -> Result<Report, Vec<Diagnostic>> {
     let mut rules = config::configure(data)?;
     if !options.select.is_empty() {
         check_selection(&options.select, &rules)?;
@@ -132,6 +157,7 @@ pub fn check(data: &Dataset, options: &CheckOptions) -> Result<Report, Vec<Diagn
     let step = Instant::now();
     let per_rule: Vec<(Vec<Finding>, Timing)> = rules
         .par_iter()
+        .filter(|rule| keep(rule))
         .map(|rule| {
             let start = Instant::now();
             let mut found = Vec::new();
@@ -150,8 +176,9 @@ pub fn check(data: &Dataset, options: &CheckOptions) -> Result<Report, Vec<Diagn
     findings
         .par_iter_mut()
         .for_each(|finding| finalize(data, finding));
-    apply_acceptances(data, &mut findings);
-    sort(data, &rules, &mut findings);
+    mark_accepted(data, &mut findings);
+    let ranks = rule_ranks(&rules);
+    findings.par_sort_by_cached_key(|f| order_key(data, &ranks, f));
     timings.push(Timing::since(
         "engine: fingerprints, acceptances, order",
         step,
@@ -207,21 +234,18 @@ fn finalize(data: &Dataset, finding: &mut Finding) {
     }
 }
 
-/// Marks accepted findings, and reports acceptances that match no finding as stale.
-fn apply_acceptances(data: &Dataset, findings: &mut Vec<Finding>) {
+/// Marks accepted findings.
+fn mark_accepted(data: &Dataset, findings: &mut [Finding]) {
     let by_fingerprint: HashMap<&str, usize> = findings
         .iter()
         .enumerate()
         .map(|(i, f)| (f.fingerprint.as_str(), i))
         .collect();
-    let mut matches = Vec::new();
-    let mut stale = Vec::new();
-    for acceptance in &data.accepted {
-        match by_fingerprint.get(acceptance.finding.value.trim()) {
-            Some(&i) => matches.push((i, acceptance)),
-            None => stale.push(acceptance),
-        }
-    }
+    let matches: Vec<(usize, &Acceptance)> = data
+        .accepted
+        .iter()
+        .filter_map(|a| Some((*by_fingerprint.get(a.finding.value.trim())?, a)))
+        .collect();
     for (i, acceptance) in matches {
         findings[i].accepted = Some(Accepted {
             reason: acceptance.reason.clone(),
@@ -229,7 +253,16 @@ fn apply_acceptances(data: &Dataset, findings: &mut Vec<Finding>) {
             date: acceptance.date.clone(),
         });
     }
-    for acceptance in stale {
+}
+
+/// A finding for each acceptance whose fingerprint matches no finding (`occurs` says which
+/// fingerprints do): the finding it explained is gone.
+pub fn stale_acceptances(data: &Dataset, occurs: impl Fn(&str) -> bool) -> Vec<Finding> {
+    let mut stale = Vec::new();
+    for acceptance in &data.accepted {
+        if occurs(acceptance.finding.value.trim()) {
+            continue;
+        }
         let mut f = Finding::new(
             STALE_ACCEPTANCE,
             Severity::Info,
@@ -243,27 +276,38 @@ fn apply_acceptances(data: &Dataset, findings: &mut Vec<Finding>) {
         f.span = Some(acceptance.finding.span);
         let mut ids = vec![format!("accepted:{}", acceptance.finding.value)];
         f.fingerprint = finding::fingerprint(STALE_ACCEPTANCE, &mut ids);
-        findings.push(f);
+        stale.push(f);
     }
+    stale
 }
 
-/// Errors first, then by rule (in the order rules are listed), then by place.
-fn sort(data: &Dataset, rules: &[RuleConfig], findings: &mut [Finding]) {
-    let rank: HashMap<&str, usize> = rules
+/// The order of a report: errors first, then by rule (in the order rules are listed), then by
+/// place (file, then offset), then fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct OrderKey {
+    pub severity: Severity,
+    pub rule_rank: usize,
+    /// The finding's primary place: the file as displayed and the offset in it.
+    pub place: Option<(String, usize)>,
+    pub fingerprint: String,
+}
+
+/// Each rule id's position in the rule list, for [`order_key`].
+pub fn rule_ranks(rules: &[RuleConfig]) -> HashMap<&str, usize> {
+    rules
         .iter()
         .enumerate()
         .map(|(i, r)| (r.id.as_str(), i))
-        .collect();
-    let place = |f: &Finding| {
-        f.primary_span(data)
-            .map(|s| (data.files.file(s.file).display.clone(), s.start))
-    };
-    findings.par_sort_by_cached_key(|f| {
-        (
-            f.severity,
-            rank.get(f.rule.as_str()).copied().unwrap_or(usize::MAX),
-            place(f),
-            f.fingerprint.clone(),
-        )
-    });
+        .collect()
+}
+
+pub fn order_key(data: &Dataset, ranks: &HashMap<&str, usize>, f: &Finding) -> OrderKey {
+    OrderKey {
+        severity: f.severity,
+        rule_rank: ranks.get(f.rule.as_str()).copied().unwrap_or(usize::MAX),
+        place: f
+            .primary_span(data)
+            .map(|s| (data.files.file(s.file).display.clone(), s.start as usize)),
+        fingerprint: f.fingerprint.clone(),
+    }
 }

@@ -38,7 +38,7 @@ pub struct Cache {
 
 /// The key of a file's entry: its content and this build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Key(blake3::Hash);
+pub struct Key(pub blake3::Hash);
 
 impl Cache {
     /// The cache for this build under `dir`.
@@ -69,6 +69,17 @@ impl Cache {
         self.dir.join(format!("{}.bin", key.0.to_hex()))
     }
 
+    /// The key of an entry that is not a file's records but something else this build keeps,
+    /// named by `name`.
+    pub fn named(name: &str) -> Key {
+        Cache::key(&format!("\0named\0{name}"))
+    }
+
+    /// The folder this build's entries are in.
+    pub fn folder(&self) -> &Path {
+        &self.dir
+    }
+
     /// The cached records of a file, or `None` when there is no sound entry for it.
     pub fn get(&self, key: Key, file: FileId) -> Option<RawFile> {
         let bytes = std::fs::read(self.path(key)).ok()?;
@@ -76,19 +87,30 @@ impl Cache {
         with_file(file, || postcard::from_bytes(payload).ok())
     }
 
+    /// The payload of a sound entry.
+    pub fn get_bytes(&self, key: Key) -> Option<Vec<u8>> {
+        let mut bytes = std::fs::read(self.path(key)).ok()?;
+        let len = check_entry(&bytes, key)?.len();
+        Some(bytes.split_off(bytes.len() - len))
+    }
+
     /// Stores a file's records; failures are ignored (the cache only saves time).
     pub fn put(&self, key: Key, raw: &RawFile) {
-        let Ok(payload) = postcard::to_stdvec(raw) else {
-            return;
-        };
+        if let Ok(payload) = postcard::to_stdvec(raw) {
+            self.put_bytes(key, &payload);
+        }
+    }
+
+    /// Stores a payload under `key`; failures are ignored.
+    pub fn put_bytes(&self, key: Key, payload: &[u8]) {
         let mut entry = Vec::with_capacity(payload.len() + 80);
         entry.extend_from_slice(MAGIC);
         entry.extend_from_slice(&(BUILD.len() as u32).to_le_bytes());
         entry.extend_from_slice(BUILD.as_bytes());
         entry.extend_from_slice(key.0.as_bytes());
         entry.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        entry.extend_from_slice(blake3::hash(&payload).as_bytes());
-        entry.extend_from_slice(&payload);
+        entry.extend_from_slice(blake3::hash(payload).as_bytes());
+        entry.extend_from_slice(payload);
         let _ = self.write(key, &entry);
     }
 

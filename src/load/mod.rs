@@ -59,15 +59,54 @@ pub fn load(paths: &[PathBuf]) -> Result<Dataset, LoadFailure> {
 
 /// Loads the data set made of the given files and folders (`.` when empty).
 pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, LoadFailure> {
-    let default = [PathBuf::from(".")];
+    let mut begun = begin(paths, options);
+    let step = Instant::now();
+    let cache = begun.cache.as_ref();
+    let parsed: Vec<(SourceFile, parse::RawFile)> = begun
+        .found
+        .files
+        .par_iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let id = begun.file_id(i);
+            let (file, problem) = read_source(id, path);
+            let raw = problem.unwrap_or_else(|| parse_cached(id, &file.text, cache));
+            (file, raw)
+        })
+        .collect();
+    begun
+        .data
+        .timings
+        .push(Timing::since("load: read and parse", step));
+    finish(begun, parsed)
+}
+
+/// A load under way: the files found, the settings read, the cache to use.
+pub(crate) struct Begun {
+    pub paths: Vec<PathBuf>,
+    pub found: DataFiles,
+    pub data: Dataset,
+    pub errors: Vec<Diagnostic>,
+    pub cache: Option<cache::Cache>,
+}
+
+impl Begun {
+    /// The id the `i`th data file gets (the settings file, when there is one, comes first).
+    pub fn file_id(&self, i: usize) -> FileId {
+        FileId((self.data.files.files().count() + i) as u32)
+    }
+}
+
+/// Finds the data files under `paths` (`.` when empty) and reads the settings.
+pub(crate) fn begin(paths: &[PathBuf], options: &LoadOptions) -> Begun {
     let paths = if paths.is_empty() {
-        &default[..]
+        vec![PathBuf::from(".")]
     } else {
-        paths
+        paths.to_vec()
     };
     let started = Instant::now();
     let mut errors = Vec::new();
-    let found = discover(paths, &mut errors);
+    let found = discover(&paths, &mut errors);
     let mut data = Dataset {
         root: found.root.clone(),
         accepted_path: found.root.join(ACCEPTED_FILE),
@@ -93,24 +132,34 @@ pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, Lo
     });
     data.timings
         .push(Timing::since("load: find files", started));
-    let step = Instant::now();
-    let first_id = data.files.files().count() as u32;
-    let parsed: Vec<(SourceFile, parse::RawFile)> = found
-        .files
-        .par_iter()
-        .enumerate()
-        .map(|(i, path)| read_and_parse(FileId(first_id + i as u32), path, cache.as_ref()))
-        .collect();
+    Begun {
+        paths,
+        found,
+        data,
+        errors,
+        cache,
+    }
+}
+
+/// Joins the parsed files (one per found file, in order) into the data set.
+pub(crate) fn finish(
+    begun: Begun,
+    parsed: Vec<(SourceFile, parse::RawFile)>,
+) -> Result<Dataset, LoadFailure> {
+    let Begun {
+        paths,
+        mut data,
+        mut errors,
+        ..
+    } = begun;
     let mut raw_files = Vec::with_capacity(parsed.len());
     for (file, raw) in parsed {
         let id = data.files.add(file);
         raw_files.push((id, raw));
     }
     if errors.is_empty() {
-        check_not_empty(paths, &raw_files, &data.files, &mut errors);
+        check_not_empty(&paths, &raw_files, &data.files, &mut errors);
     }
-    data.timings
-        .push(Timing::since("load: read and parse", step));
     let step = Instant::now();
     resolve::resolve(&mut data, raw_files, &mut errors);
     data.timings.push(Timing::since("load: resolve", step));
@@ -171,36 +220,41 @@ fn sort_diagnostics(errors: &mut [Diagnostic], files: &SourceMap) {
     });
 }
 
-/// Reads one file and parses it. Unreadable, non-UTF-8 or oversized files become errors in the
-/// returned record set, with the file still in the source map so messages can point into it.
-fn read_and_parse(
-    id: FileId,
-    path: &Path,
-    cache: Option<&cache::Cache>,
-) -> (SourceFile, parse::RawFile) {
+/// Reads one file. An unreadable, non-UTF-8 or oversized file comes back with the records
+/// of its error, and still goes in the source map so messages can point into it.
+pub(crate) fn read_source(id: FileId, path: &Path) -> (SourceFile, Option<parse::RawFile>) {
     let display = text::display_path(path);
     let (content, problem) = match read_file(path) {
         Ok(content) => (content, None),
         Err((content, problem)) => (content, Some(problem)),
     };
     let file = SourceFile::new(path.to_path_buf(), display, content);
-    let raw = match problem {
-        None => parse_cached(id, &file.text, cache),
-        Some(problem) => parse::RawFile {
-            errors: vec![problem.into_diagnostic(id, &file)],
-            ..Default::default()
-        },
-    };
+    let raw = problem.map(|problem| parse::RawFile {
+        errors: vec![problem.into_diagnostic(id, &file)],
+        ..Default::default()
+    });
     (file, raw)
 }
 
 /// A file's records from the cache when it holds them, else parsed (and then cached when the
 /// file has no errors: errors are reported afresh every run).
-fn parse_cached(id: FileId, text: &str, cache: Option<&cache::Cache>) -> parse::RawFile {
+pub(crate) fn parse_cached(id: FileId, text: &str, cache: Option<&cache::Cache>) -> parse::RawFile {
+    match cache {
+        Some(cache) => parse_keyed(id, text, cache::Cache::key(text), Some(cache)),
+        None => parse::parse_file(id, text),
+    }
+}
+
+/// [`parse_cached`] with the file's key already computed.
+pub(crate) fn parse_keyed(
+    id: FileId,
+    text: &str,
+    key: cache::Key,
+    cache: Option<&cache::Cache>,
+) -> parse::RawFile {
     let Some(cache) = cache else {
         return parse::parse_file(id, text);
     };
-    let key = cache::Cache::key(text);
     if let Some(raw) = cache.get(key, id) {
         return raw;
     }

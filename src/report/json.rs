@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::engine::{Finding, Report};
+use crate::engine::{Finding, Report, Summary};
 use crate::model::Dataset;
 use crate::source_map::Span;
 
@@ -86,31 +86,85 @@ pub fn write_report(
     report: &Report,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let s = report.summary();
-    let summary = JsonSummary {
-        error: s.error,
-        warning: s.warning,
-        info: s.info,
-        accepted: s.accepted,
-    };
-    out.write_all(b"{\n  \"version\": 1,\n  \"findings\": [")?;
+    write_report_placed(data, report, out).map(|_| ())
+}
+
+/// [`write_report`], also giving where each finding's text lies in what was written (the
+/// re-check after an edit copies the findings it does not recompute from there).
+pub fn write_report_placed(
+    data: &Dataset,
+    report: &Report,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<Vec<std::ops::Range<u64>>> {
+    let mut doc = Document::start(out)?;
     const BATCH: usize = 4096;
-    for (b, batch) in report.findings.chunks(BATCH).enumerate() {
-        let texts: Vec<Vec<u8>> = batch
-            .par_iter()
-            .map(|f| nested_pretty(&finding(data, f), 4))
-            .collect();
-        for (k, text) in texts.iter().enumerate() {
-            out.write_all(if b == 0 && k == 0 { b"\n" } else { b",\n" })?;
-            out.write_all(text)?;
+    for batch in report.findings.chunks(BATCH) {
+        let texts: Vec<Vec<u8>> = batch.par_iter().map(|f| finding_text(data, f)).collect();
+        for text in &texts {
+            doc.finding(text)?;
         }
     }
-    if !report.findings.is_empty() {
-        out.write_all(b"\n  ")?;
+    doc.finish(report.summary())
+}
+
+/// One finding's text as it stands in the report (indented, without the separating comma).
+pub fn finding_text(data: &Dataset, f: &Finding) -> Vec<u8> {
+    nested_pretty(&finding(data, f), 4)
+}
+
+/// A JSON report being written: the findings' texts one after the other, then the summary.
+pub struct Document<'w> {
+    out: &'w mut dyn std::io::Write,
+    written: u64,
+    placed: Vec<std::ops::Range<u64>>,
+}
+
+impl<'w> Document<'w> {
+    pub fn start(out: &'w mut dyn std::io::Write) -> std::io::Result<Document<'w>> {
+        let mut doc = Document {
+            out,
+            written: 0,
+            placed: Vec::new(),
+        };
+        doc.write(b"{\n  \"version\": 1,\n  \"findings\": [")?;
+        Ok(doc)
     }
-    out.write_all(b"],\n  \"summary\": ")?;
-    out.write_all(nested_pretty(&summary, 2).trim_ascii_start())?;
-    out.write_all(b"\n}\n")
+
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(bytes)?;
+        self.written += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Appends a finding's text ([`finding_text`]).
+    pub fn finding(&mut self, text: &[u8]) -> std::io::Result<()> {
+        self.write(if self.placed.is_empty() {
+            b"\n"
+        } else {
+            b",\n"
+        })?;
+        let start = self.written;
+        self.write(text)?;
+        self.placed.push(start..self.written);
+        Ok(())
+    }
+
+    /// Closes the list, writes the summary, and gives where each finding's text lies.
+    pub fn finish(mut self, s: Summary) -> std::io::Result<Vec<std::ops::Range<u64>>> {
+        if !self.placed.is_empty() {
+            self.write(b"\n  ")?;
+        }
+        self.write(b"],\n  \"summary\": ")?;
+        let summary = JsonSummary {
+            error: s.error,
+            warning: s.warning,
+            info: s.info,
+            accepted: s.accepted,
+        };
+        self.write(nested_pretty(&summary, 2).trim_ascii_start())?;
+        self.write(b"\n}\n")?;
+        Ok(self.placed)
+    }
 }
 
 /// `value` pretty-printed as serde_json prints it `indent` spaces deep inside a document:

@@ -1,0 +1,785 @@
+//! The re-check after an edit: a JSON check that recomputes only what an edit can have changed
+//! and copies the rest of the previous run's report.
+//!
+//! Every finding depends on the records that are not claims (entities, sources, properties,
+//! rules, acceptances, settings) and on the claims of one *unit* ([`crate::engine::Locality`]):
+//! a family (an entity and everything `part_of` it, with every claim about them) for most
+//! rules, a source for `unattributed`, no claims for `alias-suspect` and `circular-citation`.
+//! So when an edit changes only claims, the findings of the units whose claims it touched are
+//! recomputed, on a data set of just those units' files, and every other finding is copied
+//! from the previous report, byte for byte, in the report's order.
+//!
+//! Anything else takes the full check: no previous state, or one that is not sound; files added,
+//! removed or renamed; a changed record that is not a claim (a claim edit that moves a source
+//! record moves its place, so that counts too); changed settings or text copies; an error
+//! anywhere; duplicate ids; two findings with one fingerprint. `tests/recheck.rs` holds the
+//! result byte-identical to a check without the cache, edit after edit.
+
+mod state;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::io::Write;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::engine::{self, CheckOptions, Finding, Locality, Report, Summary, family_roots};
+use crate::load::cache::{Cache, Key};
+use crate::load::parse::{RawFile, parse_file};
+use crate::load::{self, Begun, LoadFailure, LoadOptions};
+use crate::model::{Dataset, Severity, Timing};
+use crate::report::json;
+use crate::source_map::{FileId, SourceFile, with_file};
+use state::{ClaimRecord, Entry, FileRecord, Names, Pending, State, Tee, Unit};
+
+/// A check whose report is ready to be written.
+pub struct Prepared {
+    how: How,
+    /// Where to keep the state for the next run; `None` when there is no cache to keep it in,
+    /// or the findings do not allow a partial re-check.
+    store: Option<(Cache, Names)>,
+    /// The state describing the report about to be written (each entry's text is placed as it
+    /// is written).
+    state: State,
+    /// `fail_on` from `crosscheck.toml`.
+    pub settings_fail_on: Option<Severity>,
+    /// How long each step took, for `--timings`.
+    pub timings: Vec<Timing>,
+    /// The counts, once the state has gone to the cache.
+    written: Option<Summary>,
+}
+
+enum How {
+    /// Nothing changed: the previous report as it is.
+    Unchanged { report: Vec<u8> },
+    /// The whole data set checked.
+    Full {
+        data: Dataset,
+        report: Report,
+        why: &'static str,
+    },
+    /// Some units checked again, the rest copied from the previous report.
+    Partial {
+        data: Dataset,
+        old: Vec<u8>,
+        pieces: Vec<Piece>,
+        found: Vec<Finding>,
+    },
+}
+
+/// One finding of a partial re-check's report.
+enum Piece {
+    /// Copied from the previous report.
+    Old(std::ops::Range<u64>),
+    /// The `i`th recomputed finding.
+    New(usize),
+}
+
+/// A data file, read.
+struct ReadFile {
+    file: SourceFile,
+    /// The records of its error when it could not be read.
+    problem: Option<RawFile>,
+    key: Key,
+}
+
+/// The families and sources whose findings a partial re-check recomputes.
+#[derive(Debug, Default, Clone)]
+struct Units {
+    families: BTreeSet<u32>,
+    sources: BTreeSet<u32>,
+}
+
+impl Units {
+    fn hold(&self, claim: &ClaimRecord) -> bool {
+        self.families.contains(&claim.family) || self.sources.contains(&claim.source)
+    }
+
+    fn add(&mut self, claim: &ClaimRecord) -> bool {
+        let new_family = self.families.insert(claim.family);
+        self.sources.insert(claim.source) | new_family
+    }
+
+    fn recheck(&self, unit: Unit) -> bool {
+        match unit {
+            Unit::Family(f) => self.families.contains(&f),
+            Unit::Source(s) => self.sources.contains(&s),
+            Unit::Definitions => false,
+            Unit::Stale => true,
+        }
+    }
+}
+
+/// Why a partial re-check gave up.
+enum GiveUp {
+    /// Take the full check, for this reason.
+    Full(&'static str),
+    /// The edit added claims to units it did not touch before: try again with these too.
+    Widen(Units),
+}
+
+/// Loads and checks the data set for a JSON report, reusing the previous JSON check's state in
+/// the cache when it can. Errors are those of loading or of the rules, with the files they
+/// point into.
+pub fn prepare(
+    paths: &[std::path::PathBuf],
+    load_options: &LoadOptions,
+    options: &CheckOptions,
+) -> Result<Prepared, LoadFailure> {
+    let started = Instant::now();
+    let begun = load::begin(paths, load_options);
+    let files = read_all(&begun);
+    let mut timings = vec![Timing::since("recheck: read every file", started)];
+    let Some(cache) = begun.cache.clone() else {
+        return full(begun, files, None, options, timings, "no cache");
+    };
+    let names = Names::new(&cache, &begun.found.root, &options_key(options));
+    let step = Instant::now();
+    let previous = begun
+        .errors
+        .is_empty()
+        .then(|| state::read(&cache, &names))
+        .flatten();
+    timings.push(Timing::since("recheck: read the previous report", step));
+    let Some((previous, old)) = previous else {
+        return full(
+            begun,
+            files,
+            Some((cache, names)),
+            options,
+            timings,
+            "no previous report",
+        );
+    };
+    let changed = match plan(&begun, &files, &previous) {
+        Plan::Unchanged => {
+            return Ok(Prepared {
+                settings_fail_on: begun.data.settings.fail_on,
+                how: How::Unchanged { report: old },
+                store: None,
+                state: previous,
+                timings,
+                written: None,
+            });
+        }
+        Plan::Full(why) => return full(begun, files, Some((cache, names)), options, timings, why),
+        Plan::Partial(changed) => changed,
+    };
+    let mut units = Units::default();
+    let changed_ids: HashSet<u32> = changed.iter().map(|&i| begun.file_id(i).0).collect();
+    for claim in previous
+        .claims
+        .iter()
+        .filter(|c| changed_ids.contains(&c.file))
+    {
+        units.add(claim);
+    }
+    let (mut begun, mut files) = (begun, files);
+    let mut why = "the edit kept reaching further units";
+    // Twice at most: an edit that adds claims to other units widens the set once.
+    for _ in 0..2 {
+        let paths = begun.paths.clone();
+        let attempt = partial(begun, files, &previous, &changed, &units, options);
+        match attempt {
+            Ok(mut prepared) => {
+                if let How::Partial {
+                    old: copied_from, ..
+                } = &mut prepared.how
+                {
+                    *copied_from = old;
+                }
+                timings.append(&mut prepared.timings);
+                prepared.timings = timings;
+                prepared.store = Some((cache, names));
+                return Ok(prepared);
+            }
+            Err(give_up) => {
+                // The data set went into the attempt: read it again.
+                begun = load::begin(&paths, load_options);
+                files = read_all(&begun);
+                match give_up {
+                    GiveUp::Full(reason) => {
+                        why = reason;
+                        break;
+                    }
+                    GiveUp::Widen(wider) => units = wider,
+                }
+            }
+        }
+    }
+    full(begun, files, Some((cache, names)), options, timings, why)
+}
+
+/// Options that change the report: each combination keeps its own state.
+fn options_key(options: &CheckOptions) -> String {
+    format!("json\0{}\0{}", options.today, options.select.join("\0"))
+}
+
+/// Every data file, read and hashed, in parallel.
+fn read_all(begun: &Begun) -> Vec<ReadFile> {
+    begun
+        .found
+        .files
+        .par_iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let (file, problem) = load::read_source(begun.file_id(i), path);
+            let key = Cache::key(&file.text);
+            ReadFile { file, problem, key }
+        })
+        .collect()
+}
+
+enum Plan {
+    Unchanged,
+    /// The full check, and why.
+    Full(&'static str),
+    /// These files (indices among the data files) changed.
+    Partial(Vec<usize>),
+}
+
+/// What the previous state allows: the same files, settings and text copies, and which files
+/// changed.
+fn plan(begun: &Begun, files: &[ReadFile], previous: &State) -> Plan {
+    let settings = begun.found.settings.as_ref().map(|_| {
+        *Cache::key(&begun.data.files.file(FileId(0)).text)
+            .0
+            .as_bytes()
+    });
+    let same_files = files.len() == previous.files.len()
+        && files
+            .iter()
+            .zip(&previous.files)
+            .all(|(now, then)| now.file.display == then.display);
+    let same_texts = previous.texts.iter().all(|(path, key)| {
+        std::fs::read_to_string(path).is_ok_and(|text| Cache::key(&text).0.as_bytes() == key)
+    });
+    if settings != previous.settings {
+        return Plan::Full("crosscheck.toml changed");
+    }
+    if !same_files {
+        return Plan::Full("files were added, removed or renamed");
+    }
+    if !same_texts {
+        return Plan::Full("a source's text copy changed");
+    }
+    let changed: Vec<usize> = (0..files.len())
+        .filter(|&i| files[i].key.0.as_bytes() != &previous.files[i].content)
+        .collect();
+    if changed.is_empty() {
+        Plan::Unchanged
+    } else if changed.iter().any(|&i| files[i].problem.is_some()) {
+        Plan::Full("a file cannot be read")
+    } else {
+        Plan::Partial(changed)
+    }
+}
+
+/// A file's records other than claims, serialized: what a partial re-check requires unchanged.
+fn definitions(raw: &mut RawFile) -> Vec<u8> {
+    let claims = std::mem::take(&mut raw.claims);
+    let bytes = postcard::to_stdvec(&*raw).unwrap_or_default();
+    raw.claims = claims;
+    bytes
+}
+
+/// Checks the whole data set (and describes it for the next run when `store` is given).
+fn full(
+    begun: Begun,
+    files: Vec<ReadFile>,
+    store: Option<(Cache, Names)>,
+    options: &CheckOptions,
+    mut timings: Vec<Timing>,
+    why: &'static str,
+) -> Result<Prepared, LoadFailure> {
+    let step = Instant::now();
+    let cache = begun.cache.as_ref();
+    let settings = begun.found.settings.as_ref().map(|_| {
+        *Cache::key(&begun.data.files.file(FileId(0)).text)
+            .0
+            .as_bytes()
+    });
+    let parsed: Vec<((SourceFile, RawFile), FileRecord)> = files
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, read)| {
+            let id = begun.file_id(i);
+            let mut raw = read
+                .problem
+                .unwrap_or_else(|| load::parse_keyed(id, &read.file.text, read.key, cache));
+            let record = FileRecord {
+                display: read.file.display.clone(),
+                content: *read.key.0.as_bytes(),
+                definitions: if store.is_some() {
+                    definitions(&mut raw)
+                } else {
+                    Vec::new()
+                },
+            };
+            ((read.file, raw), record)
+        })
+        .collect();
+    let (parsed, file_records): (Vec<_>, Vec<_>) = parsed.into_iter().unzip();
+    timings.push(Timing::since("load: parse", step));
+    let data = load::finish(begun, parsed)?;
+    let report = match engine::check(&data, options) {
+        Ok(report) => report,
+        Err(errors) => {
+            return Err(LoadFailure {
+                files: data.files,
+                errors,
+            });
+        }
+    };
+    let step = Instant::now();
+    let state = store
+        .as_ref()
+        .and_then(|_| describe(&data, &report, file_records, settings));
+    timings.append(&mut data.timings.clone());
+    timings.extend(report.timings.iter().cloned());
+    timings.push(Timing::since("recheck: describe for the next run", step));
+    let settings_fail_on = data.settings.fail_on;
+    Ok(Prepared {
+        store: store.filter(|_| state.is_some()),
+        state: state.unwrap_or_else(empty_state),
+        how: How::Full { data, report, why },
+        settings_fail_on,
+        timings,
+        written: None,
+    })
+}
+
+fn empty_state() -> State {
+    State {
+        report_len: 0,
+        report_hash: [0; 32],
+        settings: None,
+        files: Vec::new(),
+        texts: Vec::new(),
+        claims: Vec::new(),
+        findings: Vec::new(),
+    }
+}
+
+/// What the next run needs to know about this one; `None` when its findings break what a
+/// partial re-check relies on (a finding spanning two units, two findings with one
+/// fingerprint), so that the next run checks everything.
+fn describe(
+    data: &Dataset,
+    report: &Report,
+    files: Vec<FileRecord>,
+    settings: Option<[u8; 32]>,
+) -> Option<State> {
+    let roots = family_roots(data);
+    let claims = data
+        .claims
+        .par_iter()
+        .map(|c| ClaimRecord {
+            id_hash: id_hash(&c.id),
+            family: roots[c.subject.value.index()],
+            source: c.source.0,
+            file: c.span.file.0,
+        })
+        .collect();
+    let judge = Judge::new(data, report, &roots);
+    let findings = report
+        .findings
+        .par_iter()
+        .map(|f| judge.entry(f))
+        .collect::<Option<Vec<Entry>>>()?;
+    if !unique_fingerprints(findings.iter().map(|e| e.fingerprint.as_str())) {
+        return None;
+    }
+    Some(State {
+        report_len: 0,
+        report_hash: [0; 32],
+        settings,
+        files,
+        texts: text_copies(data),
+        claims,
+        findings,
+    })
+}
+
+/// Every source's text copy: its path and content key.
+fn text_copies(data: &Dataset) -> Vec<(std::path::PathBuf, [u8; 32])> {
+    let mut texts: Vec<_> = data
+        .sources
+        .iter()
+        .filter_map(|s| s.text)
+        .map(|id| {
+            let file = data.files.file(id);
+            (file.path.clone(), *Cache::key(&file.text).0.as_bytes())
+        })
+        .collect();
+    texts.sort();
+    texts.dedup();
+    texts
+}
+
+fn unique_fingerprints<'a>(fingerprints: impl Iterator<Item = &'a str>) -> bool {
+    let mut all: Vec<&str> = fingerprints.collect();
+    all.par_sort_unstable();
+    all.windows(2).all(|w| w[0] != w[1])
+}
+
+fn id_hash(id: &str) -> u64 {
+    // Fixed keys: the same id hashes the same in every run of this build.
+    let mut hasher = std::hash::DefaultHasher::new();
+    id.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Places findings: their unit and their order.
+struct Judge<'a> {
+    data: &'a Dataset,
+    roots: &'a [u32],
+    kinds: HashMap<&'a str, Locality>,
+    ranks: HashMap<&'a str, usize>,
+}
+
+impl<'a> Judge<'a> {
+    fn new(data: &'a Dataset, report: &'a Report, roots: &'a [u32]) -> Judge<'a> {
+        Judge {
+            data,
+            roots,
+            kinds: report
+                .rules
+                .iter()
+                .map(|r| (r.id.as_str(), r.kind.locality()))
+                .collect(),
+            ranks: engine::rule_ranks(&report.rules),
+        }
+    }
+
+    /// The unit a finding depends on; `None` when it has none (its claims are of several).
+    fn unit(&self, f: &Finding) -> Option<Unit> {
+        if f.rule == engine::STALE_ACCEPTANCE {
+            return Some(Unit::Stale);
+        }
+        let one = |of: &dyn Fn(&crate::model::Claim) -> u32| -> Option<u32> {
+            let mut all = f.claims.iter().map(|c| of(self.data.claim(c.idx)));
+            let first = all.next()?;
+            all.all(|x| x == first).then_some(first)
+        };
+        match self.kinds.get(f.rule.as_str())? {
+            Locality::Definitions => f.claims.is_empty().then_some(Unit::Definitions),
+            Locality::Family => one(&|c| self.roots[c.subject.value.index()]).map(Unit::Family),
+            Locality::Source => one(&|c| c.source.0).map(Unit::Source),
+        }
+    }
+
+    fn entry(&self, f: &Finding) -> Option<Entry> {
+        let place = f.primary_span(self.data).map(|s| (s.file.0, s.start));
+        Some(Entry {
+            unit: self.unit(f)?,
+            severity: f.severity,
+            accepted: f.accepted.is_some(),
+            rule_rank: self
+                .ranks
+                .get(f.rule.as_str())
+                .map_or(u32::MAX, |&r| r as u32),
+            place,
+            fingerprint: f.fingerprint.clone(),
+            text: 0..0,
+        })
+    }
+}
+
+/// Rechecks the units `units` on a data set of the files that hold their claims (and of every
+/// file's records that are not claims), and copies every other finding.
+fn partial(
+    begun: Begun,
+    files: Vec<ReadFile>,
+    previous: &State,
+    changed: &[usize],
+    units: &Units,
+    options: &CheckOptions,
+) -> Result<Prepared, GiveUp> {
+    let step = Instant::now();
+    let mut timings = Vec::new();
+    let keys: Vec<[u8; 32]> = files.iter().map(|f| *f.key.0.as_bytes()).collect();
+    let changed_ids: HashSet<u32> = changed.iter().map(|&i| begun.file_id(i).0).collect();
+    let needed: HashSet<u32> = previous
+        .claims
+        .iter()
+        .filter(|c| units.hold(c))
+        .map(|c| c.file)
+        .chain(changed_ids.iter().copied())
+        .collect();
+    let cache = begun.cache.as_ref();
+    let parsed: Vec<(SourceFile, RawFile)> = files
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, read)| {
+            let id = begun.file_id(i);
+            let raw = if changed_ids.contains(&id.0) {
+                let mut raw = parse_file(id, &read.file.text);
+                let same =
+                    raw.errors.is_empty() && definitions(&mut raw) == previous.files[i].definitions;
+                same.then_some(raw)
+            } else if needed.contains(&id.0) {
+                Some(load::parse_keyed(id, &read.file.text, read.key, cache))
+            } else {
+                with_file(id, || {
+                    postcard::from_bytes::<RawFile>(&previous.files[i].definitions).ok()
+                })
+            };
+            raw.map(|raw| (read.file, raw)).ok_or(GiveUp::Full(
+                "a record that is not a claim changed, or a file has errors",
+            ))
+        })
+        .collect::<Result<_, GiveUp>>()?;
+    timings.push(Timing::since("recheck: parse the files of the units", step));
+    let data = load::finish(begun, parsed).map_err(|_| GiveUp::Full("the data set has errors"))?;
+    let step = Instant::now();
+    let roots = family_roots(&data);
+    let record = |c: &crate::model::Claim| ClaimRecord {
+        id_hash: id_hash(&c.id),
+        family: roots[c.subject.value.index()],
+        source: c.source.0,
+        file: c.span.file.0,
+    };
+    // The edit may have moved claims into units it had no claims in before.
+    let mut wider = units.clone();
+    let mut widened = false;
+    for claim in data
+        .claims
+        .iter()
+        .filter(|c| changed_ids.contains(&c.span.file.0))
+    {
+        widened |= wider.add(&record(claim));
+    }
+    if widened {
+        return Err(GiveUp::Widen(wider));
+    }
+    let claims: Vec<ClaimRecord> = previous
+        .claims
+        .iter()
+        .filter(|c| !units.hold(c))
+        .copied()
+        .chain(data.claims.iter().map(record).filter(|c| units.hold(c)))
+        .collect();
+    let mut ids: Vec<u64> = claims.iter().map(|c| c.id_hash).collect();
+    ids.par_sort_unstable();
+    if ids.windows(2).any(|w| w[0] == w[1]) {
+        // Possibly a duplicate id: the full check says where.
+        return Err(GiveUp::Full("two claims may have one id"));
+    }
+    timings.push(Timing::since("recheck: claims of the units", step));
+
+    let step = Instant::now();
+    let report = engine::check_rules(&data, options, |rule| {
+        rule.kind.locality() != Locality::Definitions
+    })
+    .map_err(|_| GiveUp::Full("a rule cannot be applied"))?;
+    timings.extend(report.timings.iter().cloned());
+    let judge = Judge::new(&data, &report, &roots);
+    let mut found = Vec::new();
+    let mut entries = Vec::new();
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| f.rule != engine::STALE_ACCEPTANCE)
+    {
+        let entry = judge
+            .entry(f)
+            .ok_or(GiveUp::Full("a finding spans several units"))?;
+        if units.recheck(entry.unit) {
+            found.push(f.clone());
+            entries.push(entry);
+        }
+    }
+    let kept: Vec<&Entry> = previous
+        .findings
+        .iter()
+        .filter(|e| !units.recheck(e.unit))
+        .collect();
+    let stale = {
+        let fingerprints: HashSet<&str> = kept
+            .iter()
+            .map(|e| e.fingerprint.as_str())
+            .chain(entries.iter().map(|e| e.fingerprint.as_str()))
+            .collect();
+        if fingerprints.len() != kept.len() + entries.len() {
+            return Err(GiveUp::Full("two findings have one fingerprint"));
+        }
+        engine::stale_acceptances(&data, |fp| fingerprints.contains(fp))
+    };
+    for f in stale {
+        entries.push(
+            judge
+                .entry(&f)
+                .ok_or(GiveUp::Full("a finding spans several units"))?,
+        );
+        found.push(f);
+    }
+    // Every finding in report order: the previous ones keep their order, the new ones are
+    // merged in by the same key the engine sorts by.
+    let rank = display_ranks(&data);
+    let key = |e: &Entry| {
+        (
+            e.severity,
+            e.rule_rank,
+            e.place.map(|(file, start)| (rank[file as usize], start)),
+            e.fingerprint.clone(),
+        )
+    };
+    let mut order: Vec<(Piece, Entry)> = kept
+        .into_iter()
+        .map(|e| (Piece::Old(e.text.clone()), e.clone()))
+        .chain(
+            entries
+                .into_iter()
+                .enumerate()
+                .map(|(i, e)| (Piece::New(i), e)),
+        )
+        .collect();
+    order.par_sort_by_cached_key(|(_, e)| key(e));
+    let (pieces, findings): (Vec<Piece>, Vec<Entry>) = order.into_iter().unzip();
+    timings.push(Timing::since(
+        "recheck: merge with the previous findings",
+        step,
+    ));
+    Ok(Prepared {
+        settings_fail_on: data.settings.fail_on,
+        store: None,
+        state: State {
+            report_len: 0,
+            report_hash: [0; 32],
+            settings: previous.settings,
+            files: previous
+                .files
+                .iter()
+                .enumerate()
+                .map(|(i, f)| FileRecord {
+                    display: f.display.clone(),
+                    content: keys[i],
+                    definitions: f.definitions.clone(),
+                })
+                .collect(),
+            texts: previous.texts.clone(),
+            claims,
+            findings,
+        },
+        how: How::Partial {
+            data,
+            old: Vec::new(),
+            pieces,
+            found,
+        },
+        timings,
+        written: None,
+    })
+}
+
+/// Each file's rank by its displayed path: the report orders places by it.
+fn display_ranks(data: &Dataset) -> Vec<u32> {
+    let mut by_display: Vec<(&str, u32)> = data
+        .files
+        .files()
+        .map(|(id, f)| (f.display.as_str(), id.0))
+        .collect();
+    by_display.sort();
+    let mut rank = vec![0; by_display.len()];
+    for (r, (_, id)) in by_display.into_iter().enumerate() {
+        rank[id as usize] = r as u32;
+    }
+    rank
+}
+
+impl Prepared {
+    /// Counts of unaccepted findings by severity, and of accepted ones.
+    pub fn summary(&self) -> Summary {
+        if let Some(summary) = self.written {
+            return summary;
+        }
+        match &self.how {
+            How::Full { report, .. } => report.summary(),
+            How::Unchanged { .. } | How::Partial { .. } => summarize(&self.state.findings),
+        }
+    }
+
+    /// What this run did, for `--timings`.
+    pub fn kind(&self) -> String {
+        match &self.how {
+            How::Unchanged { .. } => "nothing changed: the previous report".into(),
+            How::Full { why, .. } => format!("full check ({why})"),
+            How::Partial {
+                data,
+                pieces,
+                found,
+                ..
+            } => format!(
+                "partial: {} findings recomputed from {} claims, {} copied",
+                found.len(),
+                data.claims.len(),
+                pieces.len() - found.len()
+            ),
+        }
+    }
+
+    /// Writes the JSON report to `out` (and a copy to the cache, for the next run).
+    pub fn write(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        let mut pending = match (&self.how, &self.store) {
+            (How::Unchanged { .. }, _) | (_, None) => None,
+            (_, Some((cache, names))) => Pending::start(cache, names),
+        };
+        let mut tee = Tee {
+            out,
+            copy: pending.as_mut(),
+        };
+        let summary = self.summary();
+        let placed = match &self.how {
+            How::Unchanged { report } => return tee.write_all(report),
+            How::Full { data, report, .. } => json::write_report_placed(data, report, &mut tee)?,
+            How::Partial {
+                data,
+                old,
+                pieces,
+                found,
+            } => {
+                let mut doc = json::Document::start(&mut tee)?;
+                for piece in pieces {
+                    match piece {
+                        Piece::Old(range) => {
+                            doc.finding(&old[range.start as usize..range.end as usize])?
+                        }
+                        Piece::New(i) => doc.finding(&json::finding_text(data, &found[*i]))?,
+                    }
+                }
+                doc.finish(summary)?
+            }
+        };
+        for (entry, range) in self.state.findings.iter_mut().zip(placed) {
+            entry.text = range;
+        }
+        if let (Some(pending), Some((cache, names))) = (pending, &self.store) {
+            self.written = Some(summary);
+            pending.keep(
+                cache,
+                names,
+                std::mem::replace(&mut self.state, empty_state()),
+            );
+        }
+        Ok(())
+    }
+}
+
+fn summarize(entries: &[Entry]) -> Summary {
+    let mut s = Summary::default();
+    for e in entries {
+        if e.accepted {
+            s.accepted += 1;
+            continue;
+        }
+        match e.severity {
+            Severity::Error => s.error += 1,
+            Severity::Warning => s.warning += 1,
+            Severity::Info => s.info += 1,
+            Severity::Off => {}
+        }
+    }
+    s
+}
