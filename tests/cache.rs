@@ -9,8 +9,18 @@ use std::path::{Path, PathBuf};
 use common::{TODAY, crosscheck_command, example_copy, stdout};
 
 fn check(data: &Path, extra: &[&str]) -> String {
+    check_as("json", data, extra)
+}
+
+/// The human report: it reads the parse cache only (the JSON check also keeps the state of
+/// its re-check, tested below).
+fn check_human(data: &Path, extra: &[&str]) -> String {
+    check_as("human", data, &[extra, &["--color", "never"]].concat())
+}
+
+fn check_as(format: &str, data: &Path, extra: &[&str]) -> String {
     let output = crosscheck_command()
-        .args(["check", "--today", TODAY, "--format", "json"])
+        .args(["check", "--today", TODAY, "--format", format])
         .args(extra)
         .arg(data)
         .output()
@@ -40,15 +50,15 @@ type Damage = fn(&[u8], &[u8]) -> Vec<u8>;
 #[test]
 fn a_damaged_cache_never_changes_the_report() {
     let (_dir, data) = example_copy();
-    let baseline = check(&data, &["--no-cache"]);
+    let baseline = check_human(&data, &["--no-cache"]);
     assert!(
         !data.join(".crosscheck-cache").exists(),
         "--no-cache writes nothing"
     );
-    assert_eq!(check(&data, &[]), baseline, "cold cache");
+    assert_eq!(check_human(&data, &[]), baseline, "cold cache");
     let files = entries(&data);
     assert!(files.len() > 5, "one entry per data file");
-    assert_eq!(check(&data, &[]), baseline, "warm cache");
+    assert_eq!(check_human(&data, &[]), baseline, "warm cache");
 
     let damages: [(&str, Damage); 6] = [
         ("truncated", |own, _| own[..own.len() / 2].to_vec()),
@@ -73,7 +83,7 @@ fn a_damaged_cache_never_changes_the_report() {
             let other = &originals[(i + 1) % originals.len()];
             std::fs::write(file, damage(&originals[i], other)).unwrap();
         }
-        assert_eq!(check(&data, &[]), baseline, "cache damaged: {what}");
+        assert_eq!(check_human(&data, &[]), baseline, "cache damaged: {what}");
         // The damaged entries were rebuilt.
         let rebuilt: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
         assert_eq!(rebuilt, originals, "entries rewritten after: {what}");
@@ -123,4 +133,79 @@ fn an_edited_file_is_parsed_again() {
     assert_ne!(after, before, "the edit shows");
     assert!(after.contains("between 2,500 and 5,000"));
     assert_eq!(after, check(&data, &["--no-cache"]));
+}
+
+/// The files a JSON check adds to the parse cache's: the state of its re-check (an entry) and
+/// the segments holding the findings' texts.
+fn recheck_files(data: &Path) -> (PathBuf, Vec<PathBuf>) {
+    let _ = std::fs::remove_dir_all(data.join(".crosscheck-cache"));
+    check_human(data, &[]);
+    let parse_entries = entries(data);
+    check(data, &[]);
+    let added: Vec<PathBuf> = entries(data)
+        .into_iter()
+        .filter(|p| !parse_entries.contains(p))
+        .collect();
+    let (segments, state): (Vec<PathBuf>, Vec<PathBuf>) = added
+        .into_iter()
+        .partition(|p| p.extension().is_some_and(|e| e == "json"));
+    assert_eq!(state.len(), 1, "one state entry: {state:?}");
+    assert!(!segments.is_empty(), "no segment");
+    (state[0].clone(), segments)
+}
+
+#[test]
+fn a_damaged_recheck_state_never_changes_the_report() {
+    let (_dir, data) = example_copy();
+    let file = data.join("weekly-blitz-2021-02-11.toml");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let edited = original.replacen(
+        "\"between 2,500 and 6,000\"",
+        "\"between 2,500 and 5,000\"",
+        1,
+    );
+    let damages: [(&str, fn(&Path, &Path)); 7] = [
+        ("the segment truncated", |_, seg| {
+            let bytes = std::fs::read(seg).unwrap();
+            std::fs::write(seg, &bytes[..bytes.len() / 2]).unwrap();
+        }),
+        ("a byte of the segment flipped", |_, seg| {
+            let mut bytes = std::fs::read(seg).unwrap();
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 0x20;
+            std::fs::write(seg, bytes).unwrap();
+        }),
+        ("the segment removed", |_, seg| {
+            std::fs::remove_file(seg).unwrap()
+        }),
+        ("the segment emptied", |_, seg| {
+            std::fs::write(seg, b"").unwrap()
+        }),
+        ("the state truncated", |state, _| {
+            let bytes = std::fs::read(state).unwrap();
+            std::fs::write(state, &bytes[..bytes.len() - 7]).unwrap();
+        }),
+        ("a byte of the state flipped", |state, _| {
+            let mut bytes = std::fs::read(state).unwrap();
+            let last = bytes.len() - 1;
+            bytes[last] ^= 1;
+            std::fs::write(state, bytes).unwrap();
+        }),
+        ("the state replaced by garbage", |state, _| {
+            std::fs::write(state, b"no state at all".repeat(50)).unwrap();
+        }),
+    ];
+    for text in [&original, &edited] {
+        for (what, damage) in damages {
+            std::fs::write(&file, &original).unwrap();
+            let (state, segments) = recheck_files(&data);
+            damage(&state, &segments[0]);
+            std::fs::write(&file, text).unwrap();
+            let expected = check(&data, &["--no-cache"]);
+            let edit = if text == &original { "none" } else { "one" };
+            assert_eq!(check(&data, &[]), expected, "{what}, edits: {edit}");
+            // Rebuilt: the next run is right too.
+            assert_eq!(check(&data, &[]), expected, "{what}, edits: {edit}, again");
+        }
+    }
 }

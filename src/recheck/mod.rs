@@ -51,8 +51,8 @@ pub struct Prepared {
 }
 
 enum How {
-    /// Nothing changed: the previous report as it is.
-    Unchanged { report: Vec<u8> },
+    /// Nothing changed: the previous findings, as they are.
+    Unchanged { segments: Vec<Vec<u8>> },
     /// The whole data set checked.
     Full {
         data: Dataset,
@@ -62,7 +62,8 @@ enum How {
     /// Some units checked again, the rest copied from the previous report.
     Partial {
         data: Dataset,
-        old: Vec<u8>,
+        /// The previous findings' texts, by segment.
+        segments: Vec<Vec<u8>>,
         pieces: Vec<Piece>,
         found: Vec<Finding>,
     },
@@ -70,8 +71,8 @@ enum How {
 
 /// One finding of a partial re-check's report.
 enum Piece {
-    /// Copied from the previous report.
-    Old(std::ops::Range<u64>),
+    /// Copied from the previous report: the entry's segment and range.
+    Old,
     /// The `i`th recomputed finding.
     New(usize),
 }
@@ -156,7 +157,7 @@ pub fn prepare(
         Plan::Unchanged => {
             return Ok(Prepared {
                 settings_fail_on: begun.data.settings.fail_on,
-                how: How::Unchanged { report: old },
+                how: How::Unchanged { segments: old },
                 store: None,
                 state: previous,
                 timings,
@@ -183,11 +184,8 @@ pub fn prepare(
         let attempt = partial(begun, files, &previous, &changed, &units, options);
         match attempt {
             Ok(mut prepared) => {
-                if let How::Partial {
-                    old: copied_from, ..
-                } = &mut prepared.how
-                {
-                    *copied_from = old;
+                if let How::Partial { segments, .. } = &mut prepared.how {
+                    *segments = old;
                 }
                 timings.append(&mut prepared.timings);
                 prepared.timings = timings;
@@ -352,8 +350,7 @@ fn full(
 
 fn empty_state() -> State {
     State {
-        report_len: 0,
-        report_hash: [0; 32],
+        segments: Vec::new(),
         settings: None,
         files: Vec::new(),
         texts: Vec::new(),
@@ -392,8 +389,7 @@ fn describe(
         return None;
     }
     Some(State {
-        report_len: 0,
-        report_hash: [0; 32],
+        segments: Vec::new(),
         settings,
         files,
         texts: text_copies(data),
@@ -482,6 +478,7 @@ impl<'a> Judge<'a> {
                 .map_or(u32::MAX, |&r| r as u32),
             place,
             fingerprint: f.fingerprint.clone(),
+            segment: 0,
             text: 0..0,
         })
     }
@@ -532,7 +529,8 @@ fn partial(
         })
         .collect::<Result<_, GiveUp>>()?;
     timings.push(Timing::since("recheck: parse the files of the units", step));
-    let data = load::finish(begun, parsed).map_err(|_| GiveUp::Full("the data set has errors"))?;
+    let mut data =
+        load::finish(begun, parsed).map_err(|_| GiveUp::Full("the data set has errors"))?;
     let step = Instant::now();
     let roots = family_roots(&data);
     let record = |c: &crate::model::Claim| ClaimRecord {
@@ -567,6 +565,11 @@ fn partial(
         // Possibly a duplicate id: the full check says where.
         return Err(GiveUp::Full("two claims may have one id"));
     }
+    // The files loaded hold claims of other units too: the rules need not see them (nothing
+    // refers to claims by index yet).
+    let in_units: Vec<bool> = data.claims.iter().map(|c| units.hold(&record(c))).collect();
+    let mut keep = in_units.into_iter();
+    data.claims.retain(|_| keep.next().unwrap_or(false));
     timings.push(Timing::since("recheck: claims of the units", step));
 
     let step = Instant::now();
@@ -628,7 +631,7 @@ fn partial(
     };
     let mut order: Vec<(Piece, Entry)> = kept
         .into_iter()
-        .map(|e| (Piece::Old(e.text.clone()), e.clone()))
+        .map(|e| (Piece::Old, e.clone()))
         .chain(
             entries
                 .into_iter()
@@ -646,8 +649,7 @@ fn partial(
         settings_fail_on: data.settings.fail_on,
         store: None,
         state: State {
-            report_len: 0,
-            report_hash: [0; 32],
+            segments: previous.segments.clone(),
             settings: previous.settings,
             files: previous
                 .files
@@ -665,7 +667,7 @@ fn partial(
         },
         how: How::Partial {
             data,
-            old: Vec::new(),
+            segments: Vec::new(),
             pieces,
             found,
         },
@@ -720,51 +722,138 @@ impl Prepared {
         }
     }
 
-    /// Writes the JSON report to `out` (and a copy to the cache, for the next run).
+    /// Writes the JSON report to `out`, and what the next run needs to the cache.
     pub fn write(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
-        let mut pending = match (&self.how, &self.store) {
-            (How::Unchanged { .. }, _) | (_, None) => None,
-            (_, Some((cache, names))) => Pending::start(cache, names),
-        };
-        let mut tee = Tee {
-            out,
-            copy: pending.as_mut(),
-        };
         let summary = self.summary();
-        let placed = match &self.how {
-            How::Unchanged { report } => return tee.write_all(report),
-            How::Full { data, report, .. } => json::write_report_placed(data, report, &mut tee)?,
+        match &self.how {
+            How::Unchanged { segments } => {
+                let mut doc = json::Document::start(out)?;
+                for e in &self.state.findings {
+                    doc.finding(text_of(segments, e))?;
+                }
+                doc.finish(summary)?;
+                Ok(())
+            }
+            How::Full { data, report, .. } => {
+                let mut pending = self.store.as_ref().and_then(|(_, n)| Pending::start(n));
+                let mut tee = Tee {
+                    out,
+                    copy: pending.as_mut(),
+                };
+                let placed = json::write_report_placed(data, report, &mut tee)?;
+                self.keep(pending, placed, true);
+                Ok(())
+            }
             How::Partial {
                 data,
-                old,
+                segments,
                 pieces,
                 found,
             } => {
-                let mut doc = json::Document::start(&mut tee)?;
-                for piece in pieces {
-                    match piece {
-                        Piece::Old(range) => {
-                            doc.finding(&old[range.start as usize..range.end as usize])?
+                // Rewrite every text into one new segment when the old ones are mostly unused;
+                // else the new segment holds only the recomputed findings.
+                let whole = self.state.wants_compaction();
+                let mut pending = self.store.as_ref().and_then(|(_, n)| Pending::start(n));
+                let mut placed = Vec::with_capacity(pieces.len());
+                if whole {
+                    let mut tee = Tee {
+                        out,
+                        copy: pending.as_mut(),
+                    };
+                    let mut doc = json::Document::start(&mut tee)?;
+                    for (piece, e) in pieces.iter().zip(&self.state.findings) {
+                        match piece {
+                            Piece::Old => doc.finding(text_of(segments, e))?,
+                            Piece::New(i) => doc.finding(&json::finding_text(data, &found[*i]))?,
                         }
-                        Piece::New(i) => doc.finding(&json::finding_text(data, &found[*i]))?,
                     }
+                    placed = doc.finish(summary)?;
+                } else {
+                    let mut doc = json::Document::start(out)?;
+                    for (piece, e) in pieces.iter().zip(&self.state.findings) {
+                        match piece {
+                            Piece::Old => {
+                                doc.finding(text_of(segments, e))?;
+                                placed.push(e.text.clone());
+                            }
+                            Piece::New(i) => {
+                                let text = json::finding_text(data, &found[*i]);
+                                doc.finding(&text)?;
+                                if let Some(p) = &mut pending {
+                                    let start = p.len();
+                                    let _ = p.write_all(&text);
+                                    placed.push(start..p.len());
+                                }
+                            }
+                        }
+                    }
+                    doc.finish(summary)?;
                 }
-                doc.finish(summary)?
+                self.keep(pending, placed, whole);
+                Ok(())
             }
-        };
-        for (entry, range) in self.state.findings.iter_mut().zip(placed) {
-            entry.text = range;
         }
-        if let (Some(pending), Some((cache, names))) = (pending, &self.store) {
-            self.written = Some(summary);
-            pending.keep(
-                cache,
-                names,
-                std::mem::replace(&mut self.state, empty_state()),
-            );
-        }
-        Ok(())
     }
+
+    /// Stores the state for the next run, once the new segment (`pending`) is complete:
+    /// `placed` gives each finding's text, in the new segment when `whole` or when the finding
+    /// was recomputed, else where it already was.
+    fn keep(&mut self, pending: Option<Pending>, placed: Vec<std::ops::Range<u64>>, whole: bool) {
+        let summary = self.summary();
+        let (Some(pending), Some((cache, names))) = (pending, &self.store) else {
+            return;
+        };
+        if placed.len() != self.state.findings.len() {
+            return;
+        }
+        let Some(segment) = pending.finish() else {
+            return;
+        };
+        let mut state = std::mem::replace(&mut self.state, empty_state());
+        self.written = Some(summary);
+        let fresh: Vec<bool> = match &self.how {
+            How::Partial { pieces, .. } if !whole => {
+                pieces.iter().map(|p| matches!(p, Piece::New(_))).collect()
+            }
+            _ => vec![true; placed.len()],
+        };
+        // Only the segments still used, renumbered, then the new one.
+        let mut used: Vec<u32> = state
+            .findings
+            .iter()
+            .zip(&fresh)
+            .filter(|(_, fresh)| !**fresh)
+            .map(|(e, _)| e.segment)
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        let renumber: HashMap<u32, u32> = used
+            .iter()
+            .enumerate()
+            .map(|(new, &old)| (old, new as u32))
+            .collect();
+        let mut segments: Vec<_> = used
+            .iter()
+            .map(|&i| state.segments[i as usize].clone())
+            .collect();
+        segments.push(segment);
+        let newest = segments.len() as u32 - 1;
+        for ((entry, range), fresh) in state.findings.iter_mut().zip(placed).zip(fresh) {
+            if fresh {
+                entry.segment = newest;
+                entry.text = range;
+            } else {
+                entry.segment = renumber[&entry.segment];
+            }
+        }
+        state.segments = segments;
+        state::keep(cache, names, &state);
+    }
+}
+
+/// A previous finding's text.
+fn text_of<'a>(segments: &'a [Vec<u8>], e: &Entry) -> &'a [u8] {
+    &segments[e.segment as usize][e.text.start as usize..e.text.end as usize]
 }
 
 fn summarize(entries: &[Entry]) -> Summary {

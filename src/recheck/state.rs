@@ -1,11 +1,17 @@
-//! What a JSON check leaves in the cache for the next one: the report it wrote, and this state
-//! describing it. The state is one cache entry (checked like every entry); the report is a file
-//! beside it whose length and BLAKE3 hash the state records, so a report that does not match
-//! its state (truncated, replaced, written by another run) is never used.
+//! What a JSON check leaves in the cache for the next one: the findings' texts, in segment
+//! files, and this state describing them. The state is one cache entry (checked like every
+//! entry); each segment is a file beside it whose length and BLAKE3 hash the state records, so a
+//! segment that does not match (truncated, replaced, written by another run) is never used.
+//!
+//! A full check writes its whole report as one segment; a partial re-check writes only the
+//! findings it recomputed as a new segment and points at the old segments for the others, so a
+//! one-line edit does not rewrite a 300 MB report. When the segments hold more than twice
+//! what is still used, the next run writes a single segment again.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::load::cache::{Cache, Key};
@@ -14,8 +20,8 @@ use crate::model::Severity;
 /// A previous check, as the next one needs it.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct State {
-    pub report_len: u64,
-    pub report_hash: [u8; 32],
+    /// The files the findings' texts are in.
+    pub segments: Vec<Segment>,
     /// The content key of `crosscheck.toml`, when there is one.
     pub settings: Option<[u8; 32]>,
     /// The data files, in load order (their `FileId`s follow the settings file's).
@@ -26,6 +32,14 @@ pub struct State {
     pub claims: Vec<ClaimRecord>,
     /// Every finding, in report order.
     pub findings: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Segment {
+    /// The file name, in the cache folder.
+    pub name: String,
+    pub len: u64,
+    pub hash: [u8; 32],
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -72,49 +86,98 @@ pub struct Entry {
     /// The primary place: file id and offset.
     pub place: Option<(u32, u32)>,
     pub fingerprint: String,
+    /// Its text: in which segment, where.
+    pub segment: u32,
     pub text: std::ops::Range<u64>,
 }
 
-/// The names of a state's entry and report file.
+impl State {
+    /// Whether the segments hold so much that is no longer used that the next report should
+    /// be written as one segment again.
+    pub fn wants_compaction(&self) -> bool {
+        let total: u64 = self.segments.iter().map(|s| s.len).sum();
+        let used: u64 = self
+            .findings
+            .iter()
+            .map(|e| e.text.end - e.text.start)
+            .sum();
+        self.segments.len() >= 8 || total > 2 * used + (1 << 20)
+    }
+}
+
+/// The names of a state's entry and segment files.
 #[derive(Debug, Clone)]
 pub struct Names {
     state: Key,
-    report: PathBuf,
+    folder: PathBuf,
+    prefix: String,
 }
 
 impl Names {
-    /// The entry names for checks of `root` with these options (each combination of options
-    /// keeps its own state).
-    pub fn new(cache: &Cache, root: &Path, options: &str) -> Names {
+    /// The names for checks of `root` with these options (each combination of options keeps
+    /// its own state).
+    pub fn new(cache: &Cache, root: &std::path::Path, options: &str) -> Names {
         let key = Cache::named(&format!("recheck\0{}\0{options}", root.display()));
-        let hex = key.0.to_hex();
         Names {
             state: key,
-            report: cache.folder().join(format!("recheck-{hex}.json")),
+            folder: cache.folder().to_path_buf(),
+            prefix: format!("recheck-{}", &key.0.to_hex()[..16]),
         }
     }
 }
 
-/// The state and its report, when both are sound.
-pub fn read(cache: &Cache, names: &Names) -> Option<(State, Vec<u8>)> {
+/// The state and the contents of its segments, when all are sound.
+pub fn read(cache: &Cache, names: &Names) -> Option<(State, Vec<Vec<u8>>)> {
     let payload = cache.get_bytes(names.state)?;
     let state: State = postcard::from_bytes(&payload).ok()?;
-    let report = std::fs::read(&names.report).ok()?;
-    let sound =
-        report.len() as u64 == state.report_len && hash(&report).as_bytes() == &state.report_hash;
-    sound.then_some((state, report))
+    let segments = state
+        .segments
+        .iter()
+        .map(|s| {
+            let bytes = std::fs::read(names.folder.join(&s.name)).ok()?;
+            let sound = bytes.len() as u64 == s.len && hash(&bytes).as_bytes() == &s.hash;
+            sound.then_some(bytes)
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some((state, segments))
 }
 
 /// BLAKE3 of a large buffer, on every core.
-pub fn hash(bytes: &[u8]) -> blake3::Hash {
+fn hash(bytes: &[u8]) -> blake3::Hash {
     let mut hasher = blake3::Hasher::new();
     hasher.update_rayon(bytes);
     hasher.finalize()
 }
 
-/// A report file being written next to the state: a temporary file, renamed into place by
-/// [`Pending::keep`] once the report is complete.
+/// Stores the state, then removes the segments of this state's name that it no longer uses
+/// (best effort: a run reading them at the same time falls back to a full check).
+pub fn keep(cache: &Cache, names: &Names, state: &State) {
+    let Ok(payload) = postcard::to_stdvec(state) else {
+        return;
+    };
+    cache.put_bytes(names.state, &payload);
+    let used: std::collections::HashSet<&str> =
+        state.segments.iter().map(|s| s.name.as_str()).collect();
+    let Ok(entries) = std::fs::read_dir(&names.folder) else {
+        return;
+    };
+    let stale: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with(&names.prefix) && name.ends_with(".json") && !used.contains(&*name)
+        })
+        .map(|e| e.path())
+        .collect();
+    stale.par_iter().for_each(|p| {
+        let _ = std::fs::remove_file(p);
+    });
+}
+
+/// A segment being written: a temporary file, renamed into place by [`Pending::finish`].
 pub struct Pending {
+    name: String,
     tmp: PathBuf,
     target: PathBuf,
     file: Option<std::io::BufWriter<std::fs::File>>,
@@ -123,15 +186,16 @@ pub struct Pending {
 }
 
 impl Pending {
-    /// Starts the report file; `None` when the cache folder cannot be written (the check goes
+    /// Starts a new segment; `None` when the cache folder cannot be written (the check goes
     /// on without leaving a state).
-    pub fn start(cache: &Cache, names: &Names) -> Option<Pending> {
-        std::fs::create_dir_all(cache.folder()).ok()?;
-        let tmp = names.report.with_extension(format!(
-            "{}.{:?}.tmp",
-            std::process::id(),
-            std::thread::current().id()
-        ));
+    pub fn start(names: &Names) -> Option<Pending> {
+        std::fs::create_dir_all(&names.folder).ok()?;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let name = format!("{}-{}-{nanos}.json", names.prefix, std::process::id());
+        let target = names.folder.join(&name);
+        let tmp = target.with_extension("tmp");
         // `create_new`: a symbolic link planted under this name is never followed.
         let file = std::fs::OpenOptions::new()
             .write(true)
@@ -139,31 +203,31 @@ impl Pending {
             .open(&tmp)
             .ok()?;
         Some(Pending {
+            name,
             tmp,
-            target: names.report.clone(),
+            target,
             file: Some(std::io::BufWriter::with_capacity(1 << 20, file)),
             hasher: blake3::Hasher::new(),
             len: 0,
         })
     }
 
-    /// Renames the report into place and stores the state describing it.
-    pub fn keep(mut self, cache: &Cache, names: &Names, mut state: State) {
-        let Some(file) = self.file.take() else {
-            return;
-        };
-        let done = file
-            .into_inner()
-            .map_err(|e| e.into_error())
-            .and_then(|_| std::fs::rename(&self.tmp, &self.target));
-        if done.is_err() {
-            return;
-        }
-        state.report_len = self.len;
-        state.report_hash = *self.hasher.finalize().as_bytes();
-        if let Ok(payload) = postcard::to_stdvec(&state) {
-            cache.put_bytes(names.state, &payload);
-        }
+    /// How many bytes were written so far.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Renames the segment into place; `None` when it could not be written whole.
+    pub fn finish(mut self) -> Option<Segment> {
+        let file = self.file.take()?;
+        file.into_inner()
+            .ok()
+            .and_then(|_| std::fs::rename(&self.tmp, &self.target).ok())?;
+        Some(Segment {
+            name: self.name.clone(),
+            len: self.len,
+            hash: *self.hasher.finalize().as_bytes(),
+        })
     }
 }
 
@@ -187,13 +251,12 @@ impl Write for Pending {
 
 impl Drop for Pending {
     fn drop(&mut self) {
-        if self.file.is_some() || !self.target.exists() {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
+        // Renamed, the temporary file is gone; abandoned, it goes.
+        let _ = std::fs::remove_file(&self.tmp);
     }
 }
 
-/// Writes everything to two writers: the report's destination and the cache's copy.
+/// Writes everything to two writers: the report's destination and a segment.
 pub struct Tee<'a> {
     pub out: &'a mut dyn Write,
     pub copy: Option<&'a mut Pending>,
