@@ -154,6 +154,9 @@ fn recheck_files(data: &Path) -> (PathBuf, Vec<PathBuf>) {
     (state[0].clone(), segments)
 }
 
+/// Damages a re-check's state, given its entry and its first segment.
+type DamageState = fn(&Path, &Path);
+
 #[test]
 fn a_damaged_recheck_state_never_changes_the_report() {
     let (_dir, data) = example_copy();
@@ -164,7 +167,7 @@ fn a_damaged_recheck_state_never_changes_the_report() {
         "\"between 2,500 and 5,000\"",
         1,
     );
-    let damages: [(&str, fn(&Path, &Path)); 7] = [
+    let damages: [(&str, DamageState); 7] = [
         ("the segment truncated", |_, seg| {
             let bytes = std::fs::read(seg).unwrap();
             std::fs::write(seg, &bytes[..bytes.len() / 2]).unwrap();
