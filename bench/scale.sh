@@ -9,8 +9,8 @@
 # reused. For each size, one run of each, side by side, with wall time, claims/s and peak RSS
 # (from /usr/bin/time):
 #   check      crosscheck check DIR --today 2026-01-01 --format json --no-cache (every default rule)
-#   cache      the same with the parse cache: a run that fills it, then a re-run after editing
-#              one file (the file is restored afterwards)
+#   cache      the same with the cache: a run that fills it, then a re-run after changing one
+#              figure in one file (a partial re-check; the file is restored afterwards)
 #   floor      examples/floor.rs: read and deserialize the same files with the toml crate into
 #              plain serde structs, in parallel, nothing else
 #   values     the value language alone over every quantity/date/as_of string (one thread)
@@ -117,13 +117,15 @@ for N in $SIZES; do
     if [[ $HAS_CACHE == 1 ]]; then
         measure cachefill "$BIN" check "$DIR" --today 2026-01-01 --format json
         row "$N" "cache-1st" "$WALL" "$(rate "$C" "$WALL")" "$(mib "$RSS")" "filling .crosscheck-cache/"
-        SOURCES=("$DIR"/20*/*.toml)
-        EDIT=${SOURCES[0]}
+        # A real edit: the first whole-number figure of the first source file that has one
+        # goes up by 1,000, so findings change.
+        EDIT=$(grep -l -m1 -E '^value = [0-9]+$' "$DIR"/20*/*.toml 2>/dev/null | head -1 || true)
         cp "$EDIT" "$OUT/edited.orig"
-        printf '\n# edited by bench/scale.sh\n' >>"$EDIT"
-        measure cached "$BIN" check "$DIR" --today 2026-01-01 --format json
+        perl -0pi -e 's/^value = (\d+)$/"value = ".($1+1000)/me' "$EDIT"
+        measure cached "$BIN" check "$DIR" --today 2026-01-01 --format json --timings
         cp "$OUT/edited.orig" "$EDIT"
-        row "$N" "cache-re" "$WALL" "$(rate "$C" "$WALL")" "$(mib "$RSS")" "re-run after editing one file"
+        HOW=$(grep '^recheck:' "$OUT/cached.err" | sed 's/^recheck: //')
+        row "$N" "cache-re" "$WALL" "$(rate "$C" "$WALL")" "$(mib "$RSS")" "re-run after editing one figure: $HOW"
         rm -rf "$DIR/.crosscheck-cache"
     fi
 

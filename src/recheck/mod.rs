@@ -531,6 +531,7 @@ fn partial(
     timings.push(Timing::since("recheck: parse the files of the units", step));
     let mut data =
         load::finish(begun, parsed).map_err(|_| GiveUp::Full("the data set has errors"))?;
+    timings.extend(data.timings.iter().cloned());
     let step = Instant::now();
     let roots = family_roots(&data);
     let record = |c: &crate::model::Claim| ClaimRecord {
@@ -806,6 +807,7 @@ impl Prepared {
         if placed.len() != self.state.findings.len() {
             return;
         }
+        let step = Instant::now();
         let Some(segment) = pending.finish() else {
             return;
         };
@@ -848,6 +850,8 @@ impl Prepared {
         }
         state.segments = segments;
         state::keep(cache, names, &state);
+        self.timings
+            .push(Timing::since("recheck: keep the state for the next run", step));
     }
 }
 
