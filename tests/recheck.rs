@@ -379,6 +379,11 @@ struct SourceFile {
     skip_family: Option<usize>,
 }
 
+/// Report Alpha's plain-text copy, which `quote-not-found` searches.
+const REPORT_ALPHA_TEXT: &str = "texts/report-alpha.txt";
+const REPORT_ALPHA_COPY: &str = "Monitoring Report Alpha\n\n4. The Northern Front has 1,200 \
+fighters in the north, according to the team's estimates.\n";
+
 const REPORT_ALPHA: &str = r#"# Monitoring report Alpha: a primary source.
 
 [[source]]
@@ -388,6 +393,7 @@ publisher = "Monitoring Team"
 published = 2022-06-30
 kind = "primary"
 grade = "A2"
+text = "texts/report-alpha.txt"
 
 [[claim]]
 id = "ra-nf-2022"
@@ -936,6 +942,8 @@ fn write_data_set(dir: &Path) {
     std::fs::write(dir.join("properties.toml"), PROPERTIES).unwrap();
     std::fs::write(dir.join("crosscheck.toml"), SETTINGS).unwrap();
     std::fs::write(dir.join("rules/local.toml"), RULES).unwrap();
+    std::fs::create_dir_all(dir.join("texts")).unwrap();
+    std::fs::write(dir.join(REPORT_ALPHA_TEXT), REPORT_ALPHA_COPY).unwrap();
     let mut rng = Lcg(2026);
     for spec in &FILES {
         let mut text = spec.head.to_string();
@@ -1099,6 +1107,12 @@ value = "300"
 
 fn edits() -> Vec<Edit> {
     vec![
+        Edit {
+            name: "a source's text copy no longer holds a quote",
+            file: REPORT_ALPHA_TEXT,
+            change: |t| Some(replace(existing(t), "1,200", "1,300")),
+            effect: Effect::Changes,
+        },
         Edit {
             name: "a value now conflicts",
             file: "report-alpha.toml",
