@@ -146,6 +146,15 @@ pub(crate) fn finish(
     begun: Begun,
     parsed: Vec<(SourceFile, parse::RawFile)>,
 ) -> Result<Dataset, LoadFailure> {
+    finish_filtered(begun, parsed, None)
+}
+
+/// [`finish`], resolving only the claims `filter` admits.
+pub(crate) fn finish_filtered(
+    begun: Begun,
+    parsed: Vec<(SourceFile, parse::RawFile)>,
+    filter: Option<resolve::ClaimFilter<'_>>,
+) -> Result<Dataset, LoadFailure> {
     let Begun {
         paths,
         mut data,
@@ -161,7 +170,7 @@ pub(crate) fn finish(
         check_not_empty(&paths, &raw_files, &data.files, &mut errors);
     }
     let step = Instant::now();
-    resolve::resolve(&mut data, raw_files, &mut errors);
+    resolve::resolve(&mut data, raw_files, &mut errors, filter);
     data.timings.push(Timing::since("load: resolve", step));
 
     if errors.is_empty() {

@@ -105,6 +105,13 @@ struct EntityNames {
 }
 
 impl EntityNames {
+    /// The entity `name` names, if any (no error when none).
+    fn lookup(&self, name: &str) -> Option<EntityIdx> {
+        self.ids
+            .get(name)
+            .or_else(|| self.names.get(&fold(name)).map(|(idx, _)| *idx))
+    }
+
     fn resolve(
         &self,
         name: &Spanned<String>,
@@ -141,9 +148,20 @@ impl EntityNames {
     }
 }
 
-/// Builds the dataset from every file's records. Files come in a fixed order (sorted paths),
-/// so ids, indices and messages do not depend on the order the file system lists them in.
-pub fn resolve(data: &mut Dataset, files: Vec<(FileId, RawFile)>, errors: &mut Vec<Diagnostic>) {
+/// Which claims a partial load resolves: given the data set so far (every record but claims),
+/// a claim's file, subject and source. Claims whose subject or source cannot be found are
+/// resolved anyway, so that their errors are reported.
+pub type ClaimFilter<'f> = &'f (dyn Fn(&Dataset, FileId, EntityIdx, SourceIdx) -> bool + Sync);
+
+/// Builds the dataset from every file's records, resolving the claims `filter` admits (all when
+/// `None`). Files come in a fixed order (sorted paths), so ids, indices and messages do not
+/// depend on the order the file system lists them in.
+pub fn resolve(
+    data: &mut Dataset,
+    files: Vec<(FileId, RawFile)>,
+    errors: &mut Vec<Diagnostic>,
+    filter: Option<ClaimFilter<'_>>,
+) {
     let mut properties = IdTable::new("property");
     let mut raw_entities = Vec::new();
     let mut raw_sources = Vec::new();
@@ -175,6 +193,24 @@ pub fn resolve(data: &mut Dataset, files: Vec<(FileId, RawFile)>, errors: &mut V
 
     let names = resolve_entities(data, raw_entities, errors);
     let sources = resolve_sources(data, raw_sources, &names, errors);
+    if let Some(keep) = filter {
+        let shared: &Dataset = data;
+        claim_files.par_iter_mut().for_each(|file| {
+            let only_source = file.only_source.as_deref();
+            file.claims.retain(|claim| {
+                let source = match (&claim.source, only_source) {
+                    (Some(s), _) => sources.get(&s.value),
+                    (None, only) => only.and_then(|o| sources.get(o)),
+                };
+                match (names.lookup(&claim.subject.value), source) {
+                    (Some(subject), Some(source)) => {
+                        keep(shared, claim.header.file, subject, source)
+                    }
+                    _ => true,
+                }
+            });
+        });
+    }
     let tables = Tables {
         names: &names,
         sources: &sources,

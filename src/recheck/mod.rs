@@ -28,7 +28,7 @@ use crate::engine::{self, CheckOptions, Finding, Locality, Report, Summary, fami
 use crate::load::cache::{Cache, Key};
 use crate::load::parse::{RawFile, parse_file};
 use crate::load::{self, Begun, LoadFailure, LoadOptions};
-use crate::model::{Dataset, Severity, Timing};
+use crate::model::{Dataset, EntityIdx, Severity, SourceIdx, Timing};
 use crate::report::json;
 use crate::source_map::{FileId, SourceFile, with_file};
 use state::{ClaimRecord, Entry, FileRecord, Names, Pending, State, Tee, Unit};
@@ -537,8 +537,17 @@ fn partial(
         })
         .collect::<Result<_, GiveUp>>()?;
     timings.push(Timing::since("recheck: parse the files of the units", step));
-    let mut data =
-        load::finish(begun, parsed).map_err(|_| GiveUp::Full("the data set has errors"))?;
+    // Only the claims of the units (and every claim of the changed files, to see whether the
+    // edit reached other units) are resolved: the loaded files hold many others.
+    let roots = std::sync::OnceLock::new();
+    let keep = |data: &Dataset, file: FileId, subject: EntityIdx, source: SourceIdx| {
+        let roots = roots.get_or_init(|| family_roots(data));
+        changed_ids.contains(&file.0)
+            || units.families.contains(&roots[subject.index()])
+            || units.sources.contains(&source.0)
+    };
+    let mut data = load::finish_filtered(begun, parsed, Some(&keep))
+        .map_err(|_| GiveUp::Full("the data set has errors"))?;
     timings.extend(data.timings.iter().cloned());
     let step = Instant::now();
     let roots = family_roots(&data);
