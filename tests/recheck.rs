@@ -1474,15 +1474,29 @@ fn partner(edits: &[Edit], i: usize) -> usize {
         .unwrap()
 }
 
-/// Runs edit `i` (then its partner, then undoes both) on a fresh copy of `base`, whose full
-/// report is `baseline`; returns what went wrong.
-fn run_edit(base: &Path, baseline: &Run, edits: &[Edit], i: usize) -> Vec<String> {
+/// A fresh copy of `base` for each edit, made a little over two seconds before use: crosscheck
+/// trusts what `stat` says of a file only once it has stood unchanged that long (a file
+/// written just before it was read might be written again within the same clock tick), and
+/// the re-check must be tested reading only the files it needs, not all of them.
+fn settled_copies(base: &Path, n: usize) -> Vec<tempfile::TempDir> {
+    let copies: Vec<tempfile::TempDir> = (0..n)
+        .map(|_| {
+            let dir = tempfile::tempdir().unwrap();
+            copy_dir(base, &dir.path().join("data"));
+            dir
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(3100));
+    copies
+}
+
+/// Runs edit `i` (then its partner, then undoes both) on `data`, a fresh copy of the data set
+/// whose full report is `baseline`; returns what went wrong.
+fn run_edit(data: &Path, baseline: &Run, edits: &[Edit], i: usize) -> Vec<String> {
     let mut failures = Vec::new();
     let edit = &edits[i];
     let second = &edits[partner(edits, i)];
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    copy_dir(base, &data);
+    let data = data.to_path_buf();
 
     // 1. The cache filled.
     let cold = check(&data, true);
@@ -1590,16 +1604,18 @@ fn a_recheck_after_any_edit_prints_what_a_full_check_prints() {
     let edits = edits();
     let names: std::collections::HashSet<_> = edits.iter().map(|e| e.name).collect();
     assert_eq!(names.len(), edits.len(), "edit names are unique");
+    let copies = settled_copies(&base, edits.len());
+    let copies = &copies;
     // Two workers: each run of crosscheck uses every core already.
     let workers = 2;
     let failures: Vec<String> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|w| {
-                let (base, baseline, edits) = (&base, &baseline, &edits);
+                let (baseline, edits) = (&baseline, &edits);
                 scope.spawn(move || {
                     (w..edits.len())
                         .step_by(workers)
-                        .flat_map(|i| run_edit(base, baseline, edits, i))
+                        .flat_map(|i| run_edit(&copies[i].path().join("data"), baseline, edits, i))
                         .collect::<Vec<_>>()
                 })
             })
@@ -1694,8 +1710,9 @@ fn a_recheck_of_the_example_after_an_edit_prints_what_a_full_check_prints() {
             effect: Effect::Changes,
         },
     ];
+    let copies = settled_copies(&data, edits.len());
     let failures: Vec<String> = (0..edits.len())
-        .flat_map(|i| run_edit(&data, &baseline, &edits, i))
+        .flat_map(|i| run_edit(&copies[i].path().join("data"), &baseline, &edits, i))
         .collect();
     assert!(
         failures.is_empty(),

@@ -20,6 +20,7 @@ mod state;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::io::Write;
+use std::path::PathBuf;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -31,7 +32,7 @@ use crate::load::{self, Begun, LoadFailure, LoadOptions};
 use crate::model::{Dataset, EntityIdx, Severity, SourceIdx, Timing};
 use crate::report::json;
 use crate::source_map::{FileId, SourceFile, with_file};
-use state::{ClaimRecord, Entry, FileRecord, Names, Pending, State, Tee, Unit};
+use state::{ClaimRecord, Entry, FileRecord, FileStat, Names, Pending, State, Tee, Unit};
 
 /// A check whose report is ready to be written.
 pub struct Prepared {
@@ -77,12 +78,58 @@ enum Piece {
     New(usize),
 }
 
-/// A data file, read.
-struct ReadFile {
+/// A data file: read, or, when `stat` says it is as the previous run left it, not read at
+/// all (most files of a large data set, after an edit).
+struct DataFile {
+    path: PathBuf,
+    display: String,
+    stat: Option<FileStat>,
+    /// The key of its content: computed when read, else the previous run's.
+    key: Key,
+    read: Option<Read>,
+}
+
+struct Read {
     file: SourceFile,
     /// The records of its error when it could not be read.
     problem: Option<RawFile>,
-    key: Key,
+}
+
+impl DataFile {
+    fn problem(&self) -> bool {
+        self.read.as_ref().is_some_and(|r| r.problem.is_some())
+    }
+
+    /// Reads it, if it was not; `false` when its content is not what its key says.
+    fn ensure_read(&mut self, id: FileId) -> bool {
+        if self.read.is_none() {
+            let (file, problem) = load::read_source(id, &self.path);
+            let same = problem.is_none() && Cache::key(&file.text) == self.key;
+            self.read = Some(Read { file, problem });
+            return same;
+        }
+        true
+    }
+
+    /// Reads it afresh, if it was not, whatever its content now.
+    fn read_now(&mut self, id: FileId) {
+        if self.read.is_none() {
+            let (file, problem) = load::read_source(id, &self.path);
+            self.key = Cache::key(&file.text);
+            self.read = Some(Read { file, problem });
+        }
+    }
+
+    /// Its text, or an empty stand-in when it was not read.
+    fn into_source(self) -> (SourceFile, Option<RawFile>) {
+        match self.read {
+            Some(read) => (read.file, read.problem),
+            None => (
+                SourceFile::new(self.path, self.display, String::new()),
+                None,
+            ),
+        }
+    }
 }
 
 /// The families and sources whose findings a partial re-check recomputes.
@@ -130,19 +177,21 @@ pub fn prepare(
 ) -> Result<Prepared, LoadFailure> {
     let started = Instant::now();
     let begun = load::begin(paths, load_options);
-    let files = read_all(&begun);
-    let mut timings = vec![Timing::since("recheck: read every file", started)];
     let Some(cache) = begun.cache.clone() else {
+        let files = read_all(&begun, None);
+        let timings = vec![Timing::since("recheck: read every file", started)];
         return full(begun, files, None, options, timings, "no cache");
     };
     let names = Names::new(&cache, &begun.found.root, &options_key(options));
-    let step = Instant::now();
     let previous = begun
         .errors
         .is_empty()
         .then(|| state::read(&cache, &names))
         .flatten();
-    timings.push(Timing::since("recheck: read the previous report", step));
+    let mut timings = vec![Timing::since("recheck: read the previous report", started)];
+    let step = Instant::now();
+    let files = read_all(&begun, previous.as_ref().map(|(state, _)| state));
+    timings.push(Timing::since("recheck: read the files that changed", step));
     let Some((previous, old)) = previous else {
         return full(
             begun,
@@ -195,7 +244,7 @@ pub fn prepare(
             Err(give_up) => {
                 // The data set went into the attempt: read it again.
                 begun = load::begin(&paths, load_options);
-                files = read_all(&begun);
+                files = read_all(&begun, Some(&previous));
                 match give_up {
                     GiveUp::Full(reason) => {
                         why = reason;
@@ -214,17 +263,34 @@ fn options_key(options: &CheckOptions) -> String {
     format!("json\0{}\0{}", options.today, options.select.join("\0"))
 }
 
-/// Every data file, read and hashed, in parallel.
-fn read_all(begun: &Begun) -> Vec<ReadFile> {
+/// Every data file, in parallel: read and hashed, unless `stat` says it is as `previous` left
+/// it.
+fn read_all(begun: &Begun, previous: Option<&State>) -> Vec<DataFile> {
+    let previous = previous.filter(|p| p.files.len() == begun.found.files.len());
     begun
         .found
         .files
         .par_iter()
         .enumerate()
         .map(|(i, path)| {
-            let (file, problem) = load::read_source(begun.file_id(i), path);
-            let key = Cache::key(&file.text);
-            ReadFile { file, problem, key }
+            let display = load::text::display_path(path);
+            let stat = FileStat::of(path);
+            let before = previous.map(|p| &p.files[i]);
+            let mut file = DataFile {
+                path: path.clone(),
+                display,
+                stat,
+                key: Key(blake3::Hash::from_bytes(
+                    before.map_or([0; 32], |b| b.content),
+                )),
+                read: None,
+            };
+            let unchanged = before
+                .is_some_and(|b| b.display == file.display && stat.is_some() && b.stat == stat);
+            if !unchanged {
+                file.read_now(begun.file_id(i));
+            }
+            file
         })
         .collect()
 }
@@ -239,7 +305,7 @@ enum Plan {
 
 /// What the previous state allows: the same files, settings and text copies, and which files
 /// changed.
-fn plan(begun: &Begun, files: &[ReadFile], previous: &State) -> Plan {
+fn plan(begun: &Begun, files: &[DataFile], previous: &State) -> Plan {
     let settings = begun.found.settings.as_ref().map(|_| {
         *Cache::key(&begun.data.files.file(FileId(0)).text)
             .0
@@ -249,7 +315,7 @@ fn plan(begun: &Begun, files: &[ReadFile], previous: &State) -> Plan {
         && files
             .iter()
             .zip(&previous.files)
-            .all(|(now, then)| now.file.display == then.display);
+            .all(|(now, then)| now.display == then.display);
     // Text copies lie inside the data set (the loader makes sure); a state naming another
     // place is not followed.
     let root = std::fs::canonicalize(&begun.found.root).ok();
@@ -275,7 +341,7 @@ fn plan(begun: &Begun, files: &[ReadFile], previous: &State) -> Plan {
         .collect();
     if changed.is_empty() {
         Plan::Unchanged
-    } else if changed.iter().any(|&i| files[i].problem.is_some()) {
+    } else if changed.iter().any(|&i| files[i].problem()) {
         Plan::Full("a file cannot be read")
     } else {
         Plan::Partial(changed)
@@ -293,7 +359,7 @@ fn definitions(raw: &mut RawFile) -> Vec<u8> {
 /// Checks the whole data set (and describes it for the next run when `store` is given).
 fn full(
     begun: Begun,
-    files: Vec<ReadFile>,
+    mut files: Vec<DataFile>,
     store: Option<(Cache, Names)>,
     options: &CheckOptions,
     mut timings: Vec<Timing>,
@@ -306,24 +372,30 @@ fn full(
             .0
             .as_bytes()
     });
+    files
+        .par_iter_mut()
+        .enumerate()
+        .for_each(|(i, file)| file.read_now(begun.file_id(i)));
     let parsed: Vec<((SourceFile, RawFile), FileRecord)> = files
         .into_par_iter()
         .enumerate()
-        .map(|(i, read)| {
+        .map(|(i, file)| {
             let id = begun.file_id(i);
-            let mut raw = read
-                .problem
-                .unwrap_or_else(|| load::parse_keyed(id, &read.file.text, read.key, cache));
+            let (key, stat) = (file.key, file.stat);
+            let (source, problem) = file.into_source();
+            let mut raw =
+                problem.unwrap_or_else(|| load::parse_keyed(id, &source.text, key, cache));
             let record = FileRecord {
-                display: read.file.display.clone(),
-                content: *read.key.0.as_bytes(),
+                display: source.display.clone(),
+                stat,
+                content: *key.0.as_bytes(),
                 definitions: if store.is_some() {
                     definitions(&mut raw)
                 } else {
                     Vec::new()
                 },
             };
-            ((read.file, raw), record)
+            ((source, raw), record)
         })
         .collect();
     let (parsed, file_records): (Vec<_>, Vec<_>) = parsed.into_iter().unzip();
@@ -496,7 +568,7 @@ impl<'a> Judge<'a> {
 /// file's records that are not claims), and copies every other finding.
 fn partial(
     begun: Begun,
-    files: Vec<ReadFile>,
+    mut files: Vec<DataFile>,
     previous: &State,
     changed: &[usize],
     units: &Units,
@@ -514,24 +586,44 @@ fn partial(
         .chain(changed_ids.iter().copied())
         .collect();
     let cache = begun.cache.as_ref();
-    let parsed: Vec<(SourceFile, RawFile)> = files
-        .into_par_iter()
+    let all_read = files
+        .par_iter_mut()
         .enumerate()
-        .map(|(i, read)| {
+        .filter(|(i, _)| needed.contains(&begun.file_id(*i).0))
+        .all(|(i, file)| file.ensure_read(begun.file_id(i)));
+    if !all_read {
+        return Err(GiveUp::Full("a file changed while it was being checked"));
+    }
+    let stats: Vec<Option<FileStat>> = files.iter().map(|f| f.stat).collect();
+    let mut unread: HashMap<u32, (std::path::PathBuf, Key)> = HashMap::new();
+    let parsed: Vec<(SourceFile, RawFile)> = files
+        .into_iter()
+        .enumerate()
+        .map(|(i, file)| {
+            if file.read.is_none() {
+                unread.insert(begun.file_id(i).0, (file.path.clone(), file.key));
+            }
+            (i, file)
+        })
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(i, file)| {
             let id = begun.file_id(i);
+            let key = file.key;
+            let (source, _) = file.into_source();
             let raw = if changed_ids.contains(&id.0) {
-                let mut raw = parse_file(id, &read.file.text);
+                let mut raw = parse_file(id, &source.text);
                 let same =
                     raw.errors.is_empty() && definitions(&mut raw) == previous.files[i].definitions;
                 same.then_some(raw)
             } else if needed.contains(&id.0) {
-                Some(load::parse_keyed(id, &read.file.text, read.key, cache))
+                Some(load::parse_keyed(id, &source.text, key, cache))
             } else {
                 with_file(id, || {
                     postcard::from_bytes::<RawFile>(&previous.files[i].definitions).ok()
                 })
             };
-            raw.map(|raw| (read.file, raw)).ok_or(GiveUp::Full(
+            raw.map(|raw| (source, raw)).ok_or(GiveUp::Full(
                 "a record that is not a claim changed, or a file has errors",
             ))
         })
@@ -663,6 +755,12 @@ fn partial(
         "recheck: merge with the previous findings",
         step,
     ));
+    let step = Instant::now();
+    read_shown_files(&mut data, &found, &unread)?;
+    timings.push(Timing::since(
+        "recheck: read the files the new findings point into",
+        step,
+    ));
     Ok(Prepared {
         settings_fail_on: data.settings.fail_on,
         store: None,
@@ -675,6 +773,7 @@ fn partial(
                 .enumerate()
                 .map(|(i, f)| FileRecord {
                     display: f.display.clone(),
+                    stat: stats[i],
                     content: keys[i],
                     definitions: f.definitions.clone(),
                 })
@@ -692,6 +791,43 @@ fn partial(
         timings,
         written: None,
     })
+}
+
+/// Reads the files the recomputed findings point into that were left unread (their places are
+/// shown as lines and columns), checking each is still what the previous run saw.
+fn read_shown_files(
+    data: &mut Dataset,
+    found: &[Finding],
+    unread: &HashMap<u32, (std::path::PathBuf, Key)>,
+) -> Result<(), GiveUp> {
+    let mut shown = BTreeSet::new();
+    for f in found {
+        for c in &f.claims {
+            let claim = data.claim(c.idx);
+            shown.extend([c.span, Some(claim.value_text.span)].into_iter().flatten());
+        }
+        for e in &f.entities {
+            shown.insert(e.span.unwrap_or(data.entity(e.idx).span));
+        }
+        for s in &f.sources {
+            shown.insert(s.span.unwrap_or(data.source(s.idx).span));
+        }
+        shown.extend(f.span);
+    }
+    let ids: BTreeSet<u32> = shown
+        .into_iter()
+        .map(|s| s.file.0)
+        .filter(|id| unread.contains_key(id))
+        .collect();
+    for id in ids {
+        let (path, key) = &unread[&id];
+        let (file, problem) = load::read_source(FileId(id), path);
+        if problem.is_some() || Cache::key(&file.text) != *key {
+            return Err(GiveUp::Full("a file changed while it was being checked"));
+        }
+        data.files.replace(FileId(id), file);
+    }
+    Ok(())
 }
 
 /// Each file's rank by its displayed path: the report orders places by it.

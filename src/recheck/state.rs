@@ -45,6 +45,8 @@ pub struct Segment {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct FileRecord {
     pub display: String,
+    /// What `stat` said when it was read; `None` when that cannot be trusted next time.
+    pub stat: Option<FileStat>,
     /// The key of its content (`Cache::key`).
     pub content: [u8; 32],
     /// Its records other than claims, serialized (spans without their file): an edit that
@@ -273,5 +275,45 @@ impl Write for Tee<'_> {
 
     fn flush(&mut self) -> std::io::Result<()> {
         self.out.flush()
+    }
+}
+
+/// What `stat` says of a file. When it still says the same, the file is taken as unchanged
+/// without reading it, as git and make do. A file written less than two seconds before it was
+/// read is not given a `FileStat` (a second write within the same tick of the file system's
+/// clock would leave it the same): it is read again next time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStat {
+    len: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+    inode: u64,
+    device: u64,
+}
+
+impl FileStat {
+    /// The file's `FileStat` when it can be trusted next time.
+    #[cfg(unix)]
+    pub fn of(path: &std::path::Path) -> Option<FileStat> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(path).ok()?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_secs() as i64;
+        let settled = meta.mtime() < now - 2 && meta.ctime() < now - 2;
+        settled.then(|| FileStat {
+            len: meta.len(),
+            modified: (meta.mtime(), meta.mtime_nsec()),
+            changed: (meta.ctime(), meta.ctime_nsec()),
+            inode: meta.ino(),
+            device: meta.dev(),
+        })
+    }
+
+    /// Without the metadata to trust, every file is read.
+    #[cfg(not(unix))]
+    pub fn of(_path: &std::path::Path) -> Option<FileStat> {
+        None
     }
 }
