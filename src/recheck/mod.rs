@@ -568,24 +568,92 @@ impl<'a> Judge<'a> {
 /// file's records that are not claims), and copies every other finding.
 fn partial(
     begun: Begun,
-    mut files: Vec<DataFile>,
+    files: Vec<DataFile>,
     previous: &State,
     changed: &[usize],
     units: &Units,
     options: &CheckOptions,
 ) -> Result<Prepared, GiveUp> {
-    let step = Instant::now();
     let mut timings = Vec::new();
-    let keys: Vec<[u8; 32]> = files.iter().map(|f| *f.key.0.as_bytes()).collect();
-    let changed_ids: HashSet<u32> = changed.iter().map(|&i| begun.file_id(i).0).collect();
+    let step = Instant::now();
+    let changed: HashSet<u32> = changed.iter().map(|&i| begun.file_id(i).0).collect();
+    let files_now: Vec<FileRecord> = previous
+        .files
+        .iter()
+        .zip(&files)
+        .map(|(before, now)| FileRecord {
+            display: before.display.clone(),
+            stat: now.stat,
+            content: *now.key.0.as_bytes(),
+            definitions: before.definitions.clone(),
+        })
+        .collect();
+    let (parsed, unread) = load_unit_files(&begun, files, previous, &changed, units)?;
+    timings.push(Timing::since("recheck: parse the files of the units", step));
+    let mut data = resolve_units(begun, parsed, &changed, units)?;
+    timings.extend(data.timings.iter().cloned());
+
+    let step = Instant::now();
+    let roots = family_roots(&data);
+    let claims = claims_of_units(&mut data, &roots, previous, &changed, units)?;
+    timings.push(Timing::since("recheck: claims of the units", step));
+
+    let step = Instant::now();
+    let (found, entries) = recompute(&data, &roots, previous, units, options, &mut timings)?;
+    let (pieces, findings) = merge(&data, previous, units, entries);
+    timings.push(Timing::since(
+        "recheck: merge with the previous findings",
+        step,
+    ));
+    let step = Instant::now();
+    read_shown_files(&mut data, &found, &unread)?;
+    timings.push(Timing::since(
+        "recheck: read the files the new findings point into",
+        step,
+    ));
+    Ok(Prepared {
+        settings_fail_on: data.settings.fail_on,
+        store: None,
+        state: State {
+            segments: previous.segments.clone(),
+            settings: previous.settings,
+            files: files_now,
+            texts: previous.texts.clone(),
+            claims,
+            findings,
+        },
+        how: How::Partial {
+            data,
+            segments: Vec::new(),
+            pieces,
+            found,
+        },
+        timings,
+        written: None,
+    })
+}
+
+/// Files a partial re-check did not read: where they are and what their content must be.
+type Unread = HashMap<u32, (PathBuf, Key)>;
+
+/// Every file's records for the partial data set: the changed files parsed afresh (their
+/// records other than claims must be as before), the files holding the units' claims from
+/// the parse cache, and only the records other than claims of every other file, from the
+/// state (those files are not even read).
+fn load_unit_files(
+    begun: &Begun,
+    mut files: Vec<DataFile>,
+    previous: &State,
+    changed: &HashSet<u32>,
+    units: &Units,
+) -> Result<(Vec<(SourceFile, RawFile)>, Unread), GiveUp> {
     let needed: HashSet<u32> = previous
         .claims
         .iter()
         .filter(|c| units.hold(c))
         .map(|c| c.file)
-        .chain(changed_ids.iter().copied())
+        .chain(changed.iter().copied())
         .collect();
-    let cache = begun.cache.as_ref();
     let all_read = files
         .par_iter_mut()
         .enumerate()
@@ -594,24 +662,21 @@ fn partial(
     if !all_read {
         return Err(GiveUp::Full("a file changed while it was being checked"));
     }
-    let stats: Vec<Option<FileStat>> = files.iter().map(|f| f.stat).collect();
-    let mut unread: HashMap<u32, (std::path::PathBuf, Key)> = HashMap::new();
-    let parsed: Vec<(SourceFile, RawFile)> = files
-        .into_iter()
+    let unread: Unread = files
+        .iter()
         .enumerate()
-        .map(|(i, file)| {
-            if file.read.is_none() {
-                unread.insert(begun.file_id(i).0, (file.path.clone(), file.key));
-            }
-            (i, file)
-        })
-        .collect::<Vec<_>>()
+        .filter(|(_, f)| f.read.is_none())
+        .map(|(i, f)| (begun.file_id(i).0, (f.path.clone(), f.key)))
+        .collect();
+    let cache = begun.cache.as_ref();
+    let parsed = files
         .into_par_iter()
+        .enumerate()
         .map(|(i, file)| {
             let id = begun.file_id(i);
             let key = file.key;
             let (source, _) = file.into_source();
-            let raw = if changed_ids.contains(&id.0) {
+            let raw = if changed.contains(&id.0) {
                 let mut raw = parse_file(id, &source.text);
                 let same =
                     raw.errors.is_empty() && definitions(&mut raw) == previous.files[i].definitions;
@@ -628,34 +693,52 @@ fn partial(
             ))
         })
         .collect::<Result<_, GiveUp>>()?;
-    timings.push(Timing::since("recheck: parse the files of the units", step));
-    // Only the claims of the units (and every claim of the changed files, to see whether the
-    // edit reached other units) are resolved: the loaded files hold many others.
+    Ok((parsed, unread))
+}
+
+/// Resolves the partial data set: every record but claims, and only the claims of the units
+/// (and every claim of the changed files, to see whether the edit reached other units): the
+/// loaded files hold many others.
+fn resolve_units(
+    begun: Begun,
+    parsed: Vec<(SourceFile, RawFile)>,
+    changed: &HashSet<u32>,
+    units: &Units,
+) -> Result<Dataset, GiveUp> {
     let roots = std::sync::OnceLock::new();
     let keep = |data: &Dataset, file: FileId, subject: EntityIdx, source: SourceIdx| {
         let roots = roots.get_or_init(|| family_roots(data));
-        changed_ids.contains(&file.0)
+        changed.contains(&file.0)
             || units.families.contains(&roots[subject.index()])
             || units.sources.contains(&source.0)
     };
-    let mut data = load::finish_filtered(begun, parsed, Some(&keep))
-        .map_err(|_| GiveUp::Full("the data set has errors"))?;
-    timings.extend(data.timings.iter().cloned());
-    let step = Instant::now();
-    let roots = family_roots(&data);
+    load::finish_filtered(begun, parsed, Some(&keep))
+        .map_err(|_| GiveUp::Full("the data set has errors"))
+}
+
+/// Every claim's record for the next run: the units' from `data`, the others' from the
+/// previous state. Gives up when the edit moved claims into units it did not touch before
+/// (to try again with those too), or when two ids may be one; leaves `data` with the units'
+/// claims only.
+fn claims_of_units(
+    data: &mut Dataset,
+    roots: &[u32],
+    previous: &State,
+    changed: &HashSet<u32>,
+    units: &Units,
+) -> Result<Vec<ClaimRecord>, GiveUp> {
     let record = |c: &crate::model::Claim| ClaimRecord {
         id_hash: id_hash(&c.id),
         family: roots[c.subject.value.index()],
         source: c.source.0,
         file: c.span.file.0,
     };
-    // The edit may have moved claims into units it had no claims in before.
     let mut wider = units.clone();
     let mut widened = false;
     for claim in data
         .claims
         .iter()
-        .filter(|c| changed_ids.contains(&c.span.file.0))
+        .filter(|c| changed.contains(&c.span.file.0))
     {
         widened |= wider.add(&record(claim));
     }
@@ -675,20 +758,30 @@ fn partial(
         // Possibly a duplicate id: the full check says where.
         return Err(GiveUp::Full("two claims may have one id"));
     }
-    // The files loaded hold claims of other units too: the rules need not see them (nothing
-    // refers to claims by index yet).
+    // Nothing refers to claims by index yet: the rules need not see the others.
     let in_units: Vec<bool> = data.claims.iter().map(|c| units.hold(&record(c))).collect();
     let mut keep = in_units.into_iter();
     data.claims.retain(|_| keep.next().unwrap_or(false));
-    timings.push(Timing::since("recheck: claims of the units", step));
+    Ok(claims)
+}
 
-    let step = Instant::now();
-    let report = engine::check_rules(&data, options, |rule| {
+/// The findings of the units, recomputed by the rules that read claims, with the stale
+/// acceptances of the whole report; and their entries for the state.
+fn recompute(
+    data: &Dataset,
+    roots: &[u32],
+    previous: &State,
+    units: &Units,
+    options: &CheckOptions,
+    timings: &mut Vec<Timing>,
+) -> Result<(Vec<Finding>, Vec<Entry>), GiveUp> {
+    let report = engine::check_rules(data, options, |rule| {
         rule.kind.locality() != Locality::Definitions
     })
     .map_err(|_| GiveUp::Full("a rule cannot be applied"))?;
     timings.extend(report.timings.iter().cloned());
-    let judge = Judge::new(&data, &report, &roots);
+    let judge = Judge::new(data, &report, roots);
+    let spans_units = || GiveUp::Full("a finding spans several units");
     let mut found = Vec::new();
     let mut entries = Vec::new();
     for f in report
@@ -696,41 +789,41 @@ fn partial(
         .iter()
         .filter(|f| f.rule != engine::STALE_ACCEPTANCE)
     {
-        let entry = judge
-            .entry(f)
-            .ok_or(GiveUp::Full("a finding spans several units"))?;
+        let entry = judge.entry(f).ok_or_else(spans_units)?;
         if units.recheck(entry.unit) {
             found.push(f.clone());
             entries.push(entry);
         }
     }
-    let kept: Vec<&Entry> = previous
-        .findings
-        .iter()
-        .filter(|e| !units.recheck(e.unit))
-        .collect();
     let stale = {
+        let kept = previous.findings.iter().filter(|e| !units.recheck(e.unit));
         let fingerprints: HashSet<&str> = kept
-            .iter()
+            .clone()
             .map(|e| e.fingerprint.as_str())
             .chain(entries.iter().map(|e| e.fingerprint.as_str()))
             .collect();
-        if fingerprints.len() != kept.len() + entries.len() {
+        if fingerprints.len() != kept.count() + entries.len() {
             return Err(GiveUp::Full("two findings have one fingerprint"));
         }
-        engine::stale_acceptances(&data, |fp| fingerprints.contains(fp))
+        engine::stale_acceptances(data, |fp| fingerprints.contains(fp))
     };
     for f in stale {
-        entries.push(
-            judge
-                .entry(&f)
-                .ok_or(GiveUp::Full("a finding spans several units"))?,
-        );
+        entries.push(judge.entry(&f).ok_or_else(spans_units)?);
         found.push(f);
     }
-    // Every finding in report order: the previous ones keep their order, the new ones are
-    // merged in by the same key the engine sorts by.
-    let rank = display_ranks(&data);
+    Ok((found, entries))
+}
+
+/// Every finding in report order: the previous ones outside the units keep their order, the
+/// recomputed ones (`entries`, in the order of their findings) are merged in by the key the
+/// engine sorts by.
+fn merge(
+    data: &Dataset,
+    previous: &State,
+    units: &Units,
+    entries: Vec<Entry>,
+) -> (Vec<Piece>, Vec<Entry>) {
+    let rank = display_ranks(data);
     let key = |e: &Entry| {
         (
             e.severity,
@@ -739,8 +832,10 @@ fn partial(
             e.fingerprint.clone(),
         )
     };
-    let mut order: Vec<(Piece, Entry)> = kept
-        .into_iter()
+    let mut order: Vec<(Piece, Entry)> = previous
+        .findings
+        .iter()
+        .filter(|e| !units.recheck(e.unit))
         .map(|e| (Piece::Old, e.clone()))
         .chain(
             entries
@@ -750,47 +845,7 @@ fn partial(
         )
         .collect();
     order.par_sort_by_cached_key(|(_, e)| key(e));
-    let (pieces, findings): (Vec<Piece>, Vec<Entry>) = order.into_iter().unzip();
-    timings.push(Timing::since(
-        "recheck: merge with the previous findings",
-        step,
-    ));
-    let step = Instant::now();
-    read_shown_files(&mut data, &found, &unread)?;
-    timings.push(Timing::since(
-        "recheck: read the files the new findings point into",
-        step,
-    ));
-    Ok(Prepared {
-        settings_fail_on: data.settings.fail_on,
-        store: None,
-        state: State {
-            segments: previous.segments.clone(),
-            settings: previous.settings,
-            files: previous
-                .files
-                .iter()
-                .enumerate()
-                .map(|(i, f)| FileRecord {
-                    display: f.display.clone(),
-                    stat: stats[i],
-                    content: keys[i],
-                    definitions: f.definitions.clone(),
-                })
-                .collect(),
-            texts: previous.texts.clone(),
-            claims,
-            findings,
-        },
-        how: How::Partial {
-            data,
-            segments: Vec::new(),
-            pieces,
-            found,
-        },
-        timings,
-        written: None,
-    })
+    order.into_iter().unzip()
 }
 
 /// Reads the files the recomputed findings point into that were left unread (their places are
