@@ -51,16 +51,7 @@ impl Report {
     pub fn summary(&self) -> Summary {
         let mut s = Summary::default();
         for f in &self.findings {
-            if f.accepted.is_some() {
-                s.accepted += 1;
-                continue;
-            }
-            match f.severity {
-                Severity::Error => s.error += 1,
-                Severity::Warning => s.warning += 1,
-                Severity::Info => s.info += 1,
-                Severity::Off => {}
-            }
+            s.count(f.severity, f.accepted.is_some());
         }
         s
     }
@@ -72,6 +63,22 @@ pub struct Summary {
     pub warning: usize,
     pub info: usize,
     pub accepted: usize,
+}
+
+impl Summary {
+    /// Counts one finding.
+    pub fn count(&mut self, severity: Severity, accepted: bool) {
+        if accepted {
+            self.accepted += 1;
+            return;
+        }
+        match severity {
+            Severity::Error => self.error += 1,
+            Severity::Warning => self.warning += 1,
+            Severity::Info => self.info += 1,
+            Severity::Off => {}
+        }
+    }
 }
 
 /// What every rule sees: the data set, its comparable series, and "today".

@@ -1073,16 +1073,7 @@ fn text_of<'a>(segments: &'a [Vec<u8>], e: &Entry) -> &'a [u8] {
 fn summarize(entries: &[Entry]) -> Summary {
     let mut s = Summary::default();
     for e in entries {
-        if e.accepted {
-            s.accepted += 1;
-            continue;
-        }
-        match e.severity {
-            Severity::Error => s.error += 1,
-            Severity::Warning => s.warning += 1,
-            Severity::Info => s.info += 1,
-            Severity::Off => {}
-        }
+        s.count(e.severity, e.accepted);
     }
     s
 }
