@@ -212,3 +212,31 @@ fn a_damaged_recheck_state_never_changes_the_report() {
         }
     }
 }
+
+#[test]
+fn one_recheck_state_a_data_set_whatever_the_options() {
+    let (_dir, data) = example_copy();
+    let segments = |data: &Path| {
+        entries(data)
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .count()
+    };
+    let on = |today: &str| {
+        let output = crosscheck_command()
+            .args(["check", "--today", today, "--format", "json"])
+            .arg(&data)
+            .output()
+            .unwrap();
+        assert!(output.status.code().unwrap() < 2);
+        stdout(&output)
+    };
+    let first = on("2026-01-01");
+    assert_eq!(segments(&data), 1);
+    // `--today` defaults to the date: a run on another day replaces the state rather than
+    // adding a report to the cache every day.
+    on("2026-01-02");
+    assert_eq!(segments(&data), 1, "the other day's report was removed");
+    assert_eq!(on("2026-01-01"), first);
+    assert_eq!(segments(&data), 1);
+}

@@ -182,11 +182,12 @@ pub fn prepare(
         let timings = vec![Timing::since("recheck: read every file", started)];
         return full(begun, files, None, options, timings, "no cache");
     };
-    let names = Names::new(&cache, &begun.found.root, &options_key(options));
+    let names = Names::new(&cache, &begun.found.root);
+    let options_key = options_key(options);
     let previous = begun
         .errors
         .is_empty()
-        .then(|| state::read(&cache, &names))
+        .then(|| state::read(&cache, &names, &options_key))
         .flatten();
     let mut timings = vec![Timing::since("recheck: read the previous report", started)];
     let step = Instant::now();
@@ -199,7 +200,7 @@ pub fn prepare(
             Some((cache, names)),
             options,
             timings,
-            "no previous report",
+            "no previous report for these options",
         );
     };
     let changed = match plan(&begun, &files, &previous) {
@@ -413,7 +414,7 @@ fn full(
     let step = Instant::now();
     let state = store
         .as_ref()
-        .and_then(|_| describe(&data, &report, file_records, settings));
+        .and_then(|_| describe(&data, &report, file_records, settings, options));
     timings.append(&mut data.timings.clone());
     timings.extend(report.timings.iter().cloned());
     timings.push(Timing::since("recheck: describe for the next run", step));
@@ -430,6 +431,7 @@ fn full(
 
 fn empty_state() -> State {
     State {
+        options: String::new(),
         segments: Vec::new(),
         settings: None,
         files: Vec::new(),
@@ -447,6 +449,7 @@ fn describe(
     report: &Report,
     files: Vec<FileRecord>,
     settings: Option<[u8; 32]>,
+    options: &CheckOptions,
 ) -> Option<State> {
     let roots = family_roots(data);
     let claims = data
@@ -469,6 +472,7 @@ fn describe(
         return None;
     }
     Some(State {
+        options: options_key(options),
         segments: Vec::new(),
         settings,
         files,
@@ -615,6 +619,7 @@ fn partial(
         settings_fail_on: data.settings.fail_on,
         store: None,
         state: State {
+            options: previous.options.clone(),
             segments: previous.segments.clone(),
             settings: previous.settings,
             files: files_now,

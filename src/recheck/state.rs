@@ -20,6 +20,9 @@ use crate::model::Severity;
 /// A previous check, as the next one needs it.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct State {
+    /// The options that shaped the report (`--today`, `--select`): a run with others checks
+    /// everything, and its state replaces this one.
+    pub options: String,
     /// The files the findings' texts are in.
     pub segments: Vec<Segment>,
     /// The content key of `crosscheck.toml`, when there is one.
@@ -116,10 +119,11 @@ pub struct Names {
 }
 
 impl Names {
-    /// The names for checks of `root` with these options (each combination of options keeps
-    /// its own state).
-    pub fn new(cache: &Cache, root: &std::path::Path, options: &str) -> Names {
-        let key = Cache::named(&format!("recheck\0{}\0{options}", root.display()));
+    /// The names for checks of `root`. One state a data set: a run with other options
+    /// (`--today` defaults to the date, so that is every day) replaces it, and the cache does
+    /// not grow by a report per day.
+    pub fn new(cache: &Cache, root: &std::path::Path) -> Names {
+        let key = Cache::named(&format!("recheck\0{}", root.display()));
         Names {
             state: key,
             folder: cache.folder().to_path_buf(),
@@ -128,10 +132,13 @@ impl Names {
     }
 }
 
-/// The state and the contents of its segments, when all are sound.
-pub fn read(cache: &Cache, names: &Names) -> Option<(State, Vec<Vec<u8>>)> {
+/// The state for these options and the contents of its segments, when all are sound.
+pub fn read(cache: &Cache, names: &Names, options: &str) -> Option<(State, Vec<Vec<u8>>)> {
     let payload = cache.get_bytes(names.state)?;
     let state: State = postcard::from_bytes(&payload).ok()?;
+    if state.options != options {
+        return None;
+    }
     let segments = state
         .segments
         .iter()
