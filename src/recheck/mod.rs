@@ -205,10 +205,22 @@ pub fn prepare(
     };
     let changed = match plan(&begun, &files, &previous) {
         Plan::Unchanged => {
+            // Files read only because their stat changed (a checkout, `touch`) get their new
+            // stat recorded, so that the next run need not read them again.
+            let mut previous = previous;
+            let restated = files
+                .iter()
+                .zip(&mut previous.files)
+                .filter(|(now, _)| now.read.is_some())
+                .fold(false, |any, (now, then)| {
+                    let new = then.stat != now.stat;
+                    then.stat = now.stat;
+                    any | new
+                });
             return Ok(Prepared {
                 settings_fail_on: begun.data.settings.fail_on,
                 how: How::Unchanged { segments: old },
-                store: None,
+                store: restated.then_some((cache, names)),
                 state: previous,
                 timings,
                 written: None,
@@ -252,6 +264,12 @@ pub fn prepare(
                         break;
                     }
                     GiveUp::Widen(wider) => units = wider,
+                }
+                // Files may have changed meanwhile: try again only on the same plan.
+                if !matches!(plan(&begun, &files, &previous), Plan::Partial(now) if now == changed)
+                {
+                    why = "files changed while they were being checked";
+                    break;
                 }
             }
         }
@@ -946,6 +964,9 @@ impl Prepared {
                     doc.finding(text_of(segments, e))?;
                 }
                 doc.finish(summary)?;
+                if let Some((cache, names)) = &self.store {
+                    state::keep(cache, names, &self.state);
+                }
                 Ok(())
             }
             How::Full { data, report, .. } => {
