@@ -1,7 +1,7 @@
 //! Records of all files → one [`Dataset`]: ids checked for duplicates, every reference turned
 //! into an index, every value read by its property's type, claim defaults filled in.
 
-use std::collections::HashMap;
+use crate::model::NameMap;
 use std::collections::hash_map::Entry;
 
 use rayon::prelude::*;
@@ -20,14 +20,14 @@ use crate::value::{DayRange, ValueError, parse_period, parse_quantity};
 /// Ids of one record kind, for duplicate checks and lookups with suggestions.
 struct IdTable<I> {
     what: &'static str,
-    ids: HashMap<String, (I, Span)>,
+    ids: NameMap<(I, Span)>,
 }
 
 impl<I: Copy> IdTable<I> {
     fn new(what: &'static str) -> Self {
         IdTable {
             what,
-            ids: HashMap::new(),
+            ids: NameMap::default(),
         }
     }
 
@@ -99,9 +99,9 @@ fn article(what: &str) -> String {
 /// Entities by id, name and alias, folded for case-insensitive lookup.
 struct EntityNames {
     ids: IdTable<EntityIdx>,
-    names: HashMap<String, (EntityIdx, Span)>,
+    names: NameMap<(EntityIdx, Span)>,
     /// Each folded name as first written, for suggestions.
-    spelling: HashMap<String, String>,
+    spelling: NameMap<String>,
 }
 
 impl EntityNames {
@@ -244,8 +244,8 @@ fn resolve_entities(
 ) -> EntityNames {
     let mut names = EntityNames {
         ids: IdTable::new("entity"),
-        names: HashMap::new(),
-        spelling: HashMap::new(),
+        names: NameMap::default(),
+        spelling: NameMap::default(),
     };
     let mut kept = Vec::new();
     for entity in raw {
@@ -447,7 +447,7 @@ fn resolve_claims(
         .into_par_iter()
         .map(|file| resolve_file_claims(shared, file, tables))
         .collect();
-    let mut default_id_counts: HashMap<String, u32> = HashMap::new();
+    let mut default_id_counts: NameMap<u32> = NameMap::default();
     let total = resolved.iter().map(|f| f.claims.len()).sum();
     // Exactly: grown by doubling, the largest vector of the data set ends up to twice its size.
     data.claims.reserve_exact(total);
@@ -586,7 +586,7 @@ fn resolve_claim(
 
 /// `<source>/<subject>.<property>`, numbered `~2`, `~3`… from the second claim with the same
 /// base, in file order.
-fn default_id(data: &Dataset, claim: &Claim, counts: &mut HashMap<String, u32>) -> String {
+fn default_id(data: &Dataset, claim: &Claim, counts: &mut NameMap<u32>) -> String {
     let base = format!(
         "{}/{}.{}",
         data.sources[claim.source.index()].id,
