@@ -1,0 +1,181 @@
+//! Writing the report, and keeping the state for the next run.
+
+use super::*;
+
+impl Prepared {
+    /// Counts of unaccepted findings by severity, and of accepted ones.
+    pub fn summary(&self) -> Summary {
+        if let Some(summary) = self.written {
+            return summary;
+        }
+        match &self.how {
+            How::Full { report, .. } => report.summary(),
+            How::Unchanged { .. } | How::Partial { .. } => summarize(&self.state.findings),
+        }
+    }
+
+    /// What this run did, for `--timings`.
+    pub fn kind(&self) -> String {
+        match &self.how {
+            How::Unchanged { .. } => "nothing changed: the previous report".into(),
+            How::Full { why, .. } => format!("full check ({why})"),
+            How::Partial {
+                data,
+                pieces,
+                found,
+                ..
+            } => format!(
+                "partial: {} findings recomputed from {} claims, {} copied",
+                found.len(),
+                data.claims.len(),
+                pieces.len() - found.len()
+            ),
+        }
+    }
+
+    /// Writes the JSON report to `out`, and what the next run needs to the cache.
+    pub fn write(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        let summary = self.summary();
+        match &self.how {
+            How::Unchanged { segments } => {
+                let mut doc = json::Document::start(out)?;
+                for e in &self.state.findings {
+                    doc.finding(text_of(segments, e))?;
+                }
+                doc.finish(summary)?;
+                if let Some((cache, names)) = &self.store {
+                    state::keep(cache, names, &self.state);
+                }
+                Ok(())
+            }
+            How::Full { data, report, .. } => {
+                let mut pending = self.store.as_ref().and_then(|(_, n)| Pending::start(n));
+                let mut tee = Tee {
+                    out,
+                    copy: pending.as_mut(),
+                };
+                let placed = json::write_report_placed(data, report, &mut tee)?;
+                self.keep(pending, placed, true);
+                Ok(())
+            }
+            How::Partial {
+                data,
+                segments,
+                pieces,
+                found,
+            } => {
+                // Rewrite every text into one new segment when the old ones are mostly unused;
+                // else the new segment holds only the recomputed findings.
+                let whole = self.state.wants_compaction();
+                let mut pending = self.store.as_ref().and_then(|(_, n)| Pending::start(n));
+                let mut placed = Vec::with_capacity(pieces.len());
+                if whole {
+                    let mut tee = Tee {
+                        out,
+                        copy: pending.as_mut(),
+                    };
+                    let mut doc = json::Document::start(&mut tee)?;
+                    for (piece, e) in pieces.iter().zip(&self.state.findings) {
+                        match piece {
+                            Piece::Old => doc.finding(text_of(segments, e))?,
+                            Piece::New(i) => doc.finding(&json::finding_text(data, &found[*i]))?,
+                        }
+                    }
+                    placed = doc.finish(summary)?;
+                } else {
+                    let mut doc = json::Document::start(out)?;
+                    for (piece, e) in pieces.iter().zip(&self.state.findings) {
+                        match piece {
+                            Piece::Old => {
+                                doc.finding(text_of(segments, e))?;
+                                placed.push(e.text.clone());
+                            }
+                            Piece::New(i) => {
+                                let text = json::finding_text(data, &found[*i]);
+                                doc.finding(&text)?;
+                                if let Some(p) = &mut pending {
+                                    let start = p.len();
+                                    let _ = p.write_all(&text);
+                                    placed.push(start..p.len());
+                                }
+                            }
+                        }
+                    }
+                    doc.finish(summary)?;
+                }
+                self.keep(pending, placed, whole);
+                Ok(())
+            }
+        }
+    }
+
+    /// Stores the state for the next run, once the new segment (`pending`) is complete:
+    /// `placed` gives each finding's text, in the new segment when `whole` or when the finding
+    /// was recomputed, else where it already was.
+    pub(super) fn keep(
+        &mut self,
+        pending: Option<Pending>,
+        placed: Vec<std::ops::Range<u64>>,
+        whole: bool,
+    ) {
+        let summary = self.summary();
+        let (Some(pending), Some((cache, names))) = (pending, &self.store) else {
+            return;
+        };
+        if placed.len() != self.state.findings.len() {
+            return;
+        }
+        let step = Instant::now();
+        let Some(segment) = pending.finish() else {
+            return;
+        };
+        let mut state = std::mem::replace(&mut self.state, empty_state());
+        self.written = Some(summary);
+        let fresh: Vec<bool> = match &self.how {
+            How::Partial { pieces, .. } if !whole => {
+                pieces.iter().map(|p| matches!(p, Piece::New(_))).collect()
+            }
+            _ => vec![true; placed.len()],
+        };
+        // Only the segments still used, renumbered, then the new one.
+        let mut used: Vec<u32> = state
+            .findings
+            .iter()
+            .zip(&fresh)
+            .filter(|(_, fresh)| !**fresh)
+            .map(|(e, _)| e.segment)
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        let renumber: HashMap<u32, u32> = used
+            .iter()
+            .enumerate()
+            .map(|(new, &old)| (old, new as u32))
+            .collect();
+        let mut segments: Vec<_> = used
+            .iter()
+            .map(|&i| state.segments[i as usize].clone())
+            .collect();
+        segments.push(segment);
+        let newest = segments.len() as u32 - 1;
+        for ((entry, range), fresh) in state.findings.iter_mut().zip(placed).zip(fresh) {
+            if fresh {
+                entry.segment = newest;
+                entry.text = range;
+            } else {
+                entry.segment = renumber[&entry.segment];
+            }
+        }
+        state.segments = segments;
+        state::keep(cache, names, &state);
+        self.timings.push(Timing::since(
+            "recheck: keep the state for the next run",
+            step,
+        ));
+    }
+}
+
+/// A previous finding's text.
+pub(super) fn text_of<'a>(segments: &'a [Vec<u8>], e: &Entry) -> &'a [u8] {
+    &segments[e.segment as usize][e.text.start as usize..e.text.end as usize]
+}
