@@ -188,6 +188,68 @@ pub fn check(data: &[u8]) {
     let first = check_once(&root, &options);
     let second = check_once(&root, &options);
     assert_eq!(first, second, "the cached load reports differently");
+    recheck_agrees(&root);
+}
+
+/// The JSON check's re-check (`crosscheck::recheck`) prints what a plain check prints: on a
+/// cold cache, on a warm one, and after an edit of the first data file.
+fn recheck_agrees(root: &Path) {
+    let cache = tempfile::tempdir().expect("temporary folder");
+    let options = LoadOptions {
+        use_cache: true,
+        cache_dir: Some(cache.path().to_path_buf()),
+    };
+    for round in ["cold", "warm", "edited"] {
+        if round == "edited" {
+            let Some(first) = first_data_file(root) else {
+                return;
+            };
+            let mut text = std::fs::read(&first).unwrap_or_default();
+            text.extend_from_slice(b"\n# edited\n");
+            let _ = std::fs::write(&first, text);
+        }
+        assert_eq!(
+            recheck_json(root, &options),
+            plain_json(root),
+            "the re-check ({round}) reports differently"
+        );
+    }
+}
+
+fn first_data_file(root: &Path) -> Option<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| !p.ends_with("crosscheck.toml"))
+        .collect();
+    files.sort();
+    files.into_iter().next()
+}
+
+fn json_check_options() -> CheckOptions {
+    CheckOptions {
+        today: Day::from_ymd(2026, 1, 1).unwrap(),
+        select: Vec::new(),
+    }
+}
+
+/// The JSON report of a check without the cache; `None` when the data set has errors.
+fn plain_json(root: &Path) -> Option<Vec<u8>> {
+    let data = load::load(&[root.to_path_buf()]).ok()?;
+    let report = engine::check(&data, &json_check_options()).ok()?;
+    let mut out = Vec::new();
+    crosscheck::report::json::write_report(&data, &report, &mut out).ok()?;
+    Some(out)
+}
+
+/// The JSON report of the re-check; `None` when the data set has errors.
+fn recheck_json(root: &Path, options: &LoadOptions) -> Option<Vec<u8>> {
+    let mut prepared =
+        crosscheck::recheck::prepare(&[root.to_path_buf()], options, &json_check_options()).ok()?;
+    let mut out = Vec::new();
+    prepared.write(&mut out).ok()?;
+    Some(out)
 }
 
 fn check_once(root: &Path, options: &LoadOptions) -> String {

@@ -13,11 +13,7 @@ pub(super) fn full(
 ) -> Result<Prepared, LoadFailure> {
     let step = Instant::now();
     let cache = begun.cache.as_ref();
-    let settings = begun.found.settings.as_ref().map(|_| {
-        *Cache::key(&begun.data.files.file(FileId(0)).text)
-            .0
-            .as_bytes()
-    });
+    let settings = settings_key(&begun);
     files
         .par_iter_mut()
         .enumerate()

@@ -246,14 +246,18 @@ enum Plan {
     Partial(Vec<usize>),
 }
 
+/// The content key of `crosscheck.toml`, when there is one. The loader puts it first in the
+/// source map; when it could not be read it is not there, and the load reports why.
+fn settings_key(begun: &Begun) -> Option<[u8; 32]> {
+    begun.found.settings.as_ref()?;
+    let file = begun.data.files.get(FileId(0))?;
+    Some(*Cache::key(&file.text).0.as_bytes())
+}
+
 /// What the previous state allows: the same files, settings and text copies, and which files
 /// changed.
 fn plan(begun: &Begun, files: &[DataFile], previous: &State) -> Plan {
-    let settings = begun.found.settings.as_ref().map(|_| {
-        *Cache::key(&begun.data.files.file(FileId(0)).text)
-            .0
-            .as_bytes()
-    });
+    let settings = settings_key(begun);
     let same_files = files.len() == previous.files.len()
         && files
             .iter()
