@@ -37,7 +37,7 @@ use crate::load::{self, Begun, LoadFailure, LoadOptions};
 use crate::model::{Dataset, EntityIdx, Severity, SourceIdx, Timing};
 use crate::report::json;
 use crate::source_map::{FileId, SourceFile, with_file};
-use state::{ClaimRecord, Entry, FileRecord, FileStat, Names, Pending, State, Tee, Unit};
+use state::{ClaimRecord, Entry, FileRecord, FileStat, Names, Pending, Segments, State, Tee, Unit};
 
 use files::{DataFile, Unread, read_all, read_shown_files};
 use full::full;
@@ -63,7 +63,7 @@ pub struct Prepared {
 
 enum How {
     /// Nothing changed: the previous findings, as they are.
-    Unchanged { segments: Vec<Vec<u8>> },
+    Unchanged { segments: Segments },
     /// The whole data set checked.
     Full {
         data: Dataset,
@@ -73,8 +73,8 @@ enum How {
     /// Some units checked again, the rest copied from the previous report.
     Partial {
         data: Dataset,
-        /// The previous findings' texts, by segment.
-        segments: Vec<Vec<u8>>,
+        /// The previous findings' texts.
+        segments: Segments,
         pieces: Vec<Piece>,
         found: Vec<Finding>,
     },

@@ -64,7 +64,7 @@ pub(super) fn partial(
         },
         how: How::Partial {
             data,
-            segments: Vec::new(),
+            segments: Segments::none(),
             pieces,
             found,
         },

@@ -132,30 +132,108 @@ impl Names {
     }
 }
 
-/// The state for these options and the contents of its segments, when all are sound.
-pub fn read(cache: &Cache, names: &Names, options: &str) -> Option<(State, Vec<Vec<u8>>)> {
+/// The state for these options and its segments, when all are sound.
+pub fn read(cache: &Cache, names: &Names, options: &str) -> Option<(State, Segments)> {
     let payload = cache.get_bytes(names.state)?;
     let state: State = postcard::from_bytes(&payload).ok()?;
     if state.options != options {
         return None;
     }
-    let segments = state
-        .segments
-        .iter()
-        .map(|s| {
-            let bytes = std::fs::read(names.folder.join(&s.name)).ok()?;
-            let sound = bytes.len() as u64 == s.len && hash(&bytes).as_bytes() == &s.hash;
-            sound.then_some(bytes)
-        })
-        .collect::<Option<Vec<_>>>()?;
+    let segments = Segments::open(names, &state.segments)?;
     Some((state, segments))
 }
 
-/// BLAKE3 of a large buffer, on every core.
-fn hash(bytes: &[u8]) -> blake3::Hash {
+/// The previous findings' texts: the segment files, checked whole and then kept open (a
+/// segment that another run removes meanwhile stays readable through its handle, and no run
+/// writes into a segment once it has its name), read through a window rather than held
+/// whole: at a million claims they are 300 MB.
+pub struct Segments {
+    files: Vec<Window>,
+}
+
+struct Window {
+    file: std::fs::File,
+    /// Where `bytes` start in the file.
+    start: u64,
+    bytes: Vec<u8>,
+}
+
+/// How much of a segment is read at a time.
+const WINDOW: usize = 8 << 20;
+
+impl Segments {
+    /// No segments: a check with nothing to copy.
+    pub fn none() -> Segments {
+        Segments { files: Vec::new() }
+    }
+
+    fn open(names: &Names, segments: &[Segment]) -> Option<Segments> {
+        let files = segments
+            .iter()
+            .map(|s| {
+                let mut file = std::fs::File::open(names.folder.join(&s.name)).ok()?;
+                let (len, hash) = hash_file(&mut file)?;
+                (len == s.len && hash.as_bytes() == &s.hash).then_some(Window {
+                    file,
+                    start: 0,
+                    bytes: Vec::new(),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Segments { files })
+    }
+
+    /// The bytes at `range` of segment `segment`. Reads are cheapest in increasing order,
+    /// which is the order the report needs them in.
+    pub fn text(&mut self, segment: u32, range: std::ops::Range<u64>) -> std::io::Result<&[u8]> {
+        let missing = || std::io::Error::other("a finding's text is not in its segment");
+        let w = self.files.get_mut(segment as usize).ok_or_else(missing)?;
+        let inside = range.start >= w.start && range.end <= w.start + w.bytes.len() as u64;
+        if !inside {
+            w.fill(range.start, WINDOW.max((range.end - range.start) as usize))?;
+            if range.end > w.start + w.bytes.len() as u64 {
+                return Err(missing());
+            }
+        }
+        let from = (range.start - w.start) as usize;
+        Ok(&w.bytes[from..from + (range.end - range.start) as usize])
+    }
+}
+
+impl Window {
+    /// Reads up to `want` bytes from `start` (fewer at the end of the file).
+    fn fill(&mut self, start: u64, want: usize) -> std::io::Result<()> {
+        use std::io::{Read, Seek, SeekFrom};
+        self.bytes.resize(want, 0);
+        self.file.seek(SeekFrom::Start(start))?;
+        let mut got = 0;
+        while got < want {
+            match self.file.read(&mut self.bytes[got..])? {
+                0 => break,
+                n => got += n,
+            }
+        }
+        self.bytes.truncate(got);
+        self.start = start;
+        Ok(())
+    }
+}
+
+/// A file's length and BLAKE3 hash, read a window at a time.
+fn hash_file(file: &mut std::fs::File) -> Option<(u64, blake3::Hash)> {
+    use std::io::Read;
     let mut hasher = blake3::Hasher::new();
-    hasher.update_rayon(bytes);
-    hasher.finalize()
+    let mut buf = vec![0u8; WINDOW];
+    let mut len = 0u64;
+    loop {
+        let n = file.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        hasher.update_rayon(&buf[..n]);
+        len += n as u64;
+    }
+    Some((len, hasher.finalize()))
 }
 
 /// Stores the state, then removes the segments of this state's name that it no longer uses

@@ -36,27 +36,29 @@ impl Prepared {
     /// Writes the JSON report to `out`, and what the next run needs to the cache.
     pub fn write(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
         let summary = self.summary();
-        match &self.how {
+        let start_segment = |store: &Option<(Cache, Names)>| {
+            store.as_ref().and_then(|(_, names)| Pending::start(names))
+        };
+        let (pending, placed, whole) = match &mut self.how {
             How::Unchanged { segments } => {
                 let mut doc = json::Document::start(out)?;
                 for e in &self.state.findings {
-                    doc.finding(text_of(segments, e))?;
+                    doc.finding(segments.text(e.segment, e.text.clone())?)?;
                 }
                 doc.finish(summary)?;
                 if let Some((cache, names)) = &self.store {
                     state::keep(cache, names, &self.state);
                 }
-                Ok(())
+                return Ok(());
             }
             How::Full { data, report, .. } => {
-                let mut pending = self.store.as_ref().and_then(|(_, n)| Pending::start(n));
+                let mut pending = start_segment(&self.store);
                 let mut tee = Tee {
                     out,
                     copy: pending.as_mut(),
                 };
                 let placed = json::write_report_placed(data, report, &mut tee)?;
-                self.keep(pending, placed, true);
-                Ok(())
+                (pending, placed, true)
             }
             How::Partial {
                 data,
@@ -67,7 +69,7 @@ impl Prepared {
                 // Rewrite every text into one new segment when the old ones are mostly unused;
                 // else the new segment holds only the recomputed findings.
                 let whole = self.state.wants_compaction();
-                let mut pending = self.store.as_ref().and_then(|(_, n)| Pending::start(n));
+                let mut pending = start_segment(&self.store);
                 let mut placed = Vec::with_capacity(pieces.len());
                 if whole {
                     let mut tee = Tee {
@@ -77,7 +79,7 @@ impl Prepared {
                     let mut doc = json::Document::start(&mut tee)?;
                     for (piece, e) in pieces.iter().zip(&self.state.findings) {
                         match piece {
-                            Piece::Old => doc.finding(text_of(segments, e))?,
+                            Piece::Old => doc.finding(segments.text(e.segment, e.text.clone())?)?,
                             Piece::New(i) => doc.finding(&json::finding_text(data, &found[*i]))?,
                         }
                     }
@@ -87,7 +89,7 @@ impl Prepared {
                     for (piece, e) in pieces.iter().zip(&self.state.findings) {
                         match piece {
                             Piece::Old => {
-                                doc.finding(text_of(segments, e))?;
+                                doc.finding(segments.text(e.segment, e.text.clone())?)?;
                                 placed.push(e.text.clone());
                             }
                             Piece::New(i) => {
@@ -103,10 +105,11 @@ impl Prepared {
                     }
                     doc.finish(summary)?;
                 }
-                self.keep(pending, placed, whole);
-                Ok(())
+                (pending, placed, whole)
             }
-        }
+        };
+        self.keep(pending, placed, whole);
+        Ok(())
     }
 
     /// Stores the state for the next run, once the new segment (`pending`) is complete:
@@ -173,9 +176,4 @@ impl Prepared {
             step,
         ));
     }
-}
-
-/// A previous finding's text.
-pub(super) fn text_of<'a>(segments: &'a [Vec<u8>], e: &Entry) -> &'a [u8] {
-    &segments[e.segment as usize][e.text.start as usize..e.text.end as usize]
 }
