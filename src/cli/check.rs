@@ -49,9 +49,7 @@ pub fn run(args: CheckArgs, color: bool) -> u8 {
         .or(data.settings.fail_on.map(FailOn::from))
         .unwrap_or(FailOn::Error);
     let code = u8::from(fail_on.fails(&report));
-    // The process ends here: freeing a million claims and their findings one allocation at a
-    // time would take seconds, and the operating system reclaims it all at once anyway.
-    std::mem::forget((data, report));
+    super::leave_to_exit((data, report));
     code
 }
 
@@ -80,8 +78,7 @@ fn run_recheck(args: &CheckArgs, color: bool) -> u8 {
         .or(prepared.settings_fail_on.map(FailOn::from))
         .unwrap_or(FailOn::Error);
     let code = u8::from(fail_on.fails_summary(prepared.summary()));
-    // As in `run`: the operating system frees it all faster.
-    std::mem::forget(prepared);
+    super::leave_to_exit(prepared);
     code
 }
 

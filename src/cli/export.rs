@@ -47,7 +47,6 @@ pub fn run(args: ExportArgs, color: bool) -> u8 {
         Ok(()) => 0,
         Err(code) => code,
     };
-    // As for check: the OS frees a large data set faster than its destructors would.
-    std::mem::forget(data);
+    super::leave_to_exit(data);
     code
 }
