@@ -403,3 +403,31 @@ fn timings_of_a_cached_json_check_say_what_it_reused() {
         common::stderr(&second)
     );
 }
+
+/// A report that cannot be written (a full disk) fails the run, rather than leaving a cut
+/// report and a passing status; a closed pipe (`| head`) does not.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_that_cannot_be_written_fails_the_run() {
+    let full = std::fs::File::create("/dev/full").unwrap();
+    let out = common::crosscheck_command()
+        .args([
+            "check",
+            EXAMPLE,
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+            "--no-cache",
+        ])
+        .current_dir(root())
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(common::code(&out), 2);
+    assert!(
+        common::stderr(&out).contains("cannot write the report to standard output"),
+        "{}",
+        common::stderr(&out)
+    );
+}

@@ -203,9 +203,14 @@ pub(crate) fn write_output_with(
         }),
         None => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            // A closed pipe (`| head`) is not an error worth reporting.
-            let _ = write(&mut out).and_then(|_| out.flush());
-            Ok(())
+            match write(&mut out).and_then(|_| out.flush()) {
+                // A closed pipe (`| head`) is not an error worth reporting.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("error: cannot write the report to standard output: {e}");
+                    Err(EXIT_BAD_INPUT)
+                }
+                _ => Ok(()),
+            }
         }
     }
 }

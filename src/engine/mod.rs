@@ -129,19 +129,19 @@ pub fn check(data: &Dataset, options: &CheckOptions) -> Result<Report, Vec<Diagn
         .map(|f| f.fingerprint.as_str())
         .collect();
     let stale = stale_acceptances(data, |fingerprint| found.contains(fingerprint));
-    if !stale.is_empty() {
-        report.findings.extend(stale);
-        let ranks = rule_ranks(&report.rules);
-        report
-            .findings
-            .par_sort_by_cached_key(|f| order_key(data, &ranks, f));
-    }
+    report.findings.extend(stale);
+    let step = Instant::now();
+    let ranks = rule_ranks(&report.rules);
+    report
+        .findings
+        .par_sort_by_cached_key(|f| order_key(data, &ranks, f));
+    report.timings.push(Timing::since("engine: order", step));
     Ok(report)
 }
 
-/// [`check`] with only the rules `keep` admits, and without stale acceptances (they depend on
-/// every finding): the re-check after an edit runs the rules whose findings the edit can
-/// change, on part of the data set.
+/// [`check`] with only the rules `keep` admits, without stale acceptances (they depend on
+/// every finding) and in no particular order: the re-check after an edit runs the rules whose
+/// findings the edit can change, on part of the data set, and orders them with the rest.
 pub fn check_rules(
     data: &Dataset,
     options: &CheckOptions,
@@ -184,12 +184,7 @@ pub fn check_rules(
         .par_iter_mut()
         .for_each(|finding| finalize(data, finding));
     mark_accepted(data, &mut findings);
-    let ranks = rule_ranks(&rules);
-    findings.par_sort_by_cached_key(|f| order_key(data, &ranks, f));
-    timings.push(Timing::since(
-        "engine: fingerprints, acceptances, order",
-        step,
-    ));
+    timings.push(Timing::since("engine: fingerprints, acceptances", step));
     Ok(Report {
         findings,
         rules,

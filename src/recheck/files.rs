@@ -27,22 +27,19 @@ impl DataFile {
 
     /// Reads it, if it was not; `false` when its content is not what its key says.
     pub(super) fn ensure_read(&mut self, id: FileId) -> bool {
-        if self.read.is_none() {
-            let (file, problem) = load::read_source(id, &self.path);
-            let same = problem.is_none() && Cache::key(&file.text) == self.key;
-            self.read = Some(Read { file, problem });
-            return same;
-        }
-        true
+        let expected = self.key;
+        self.read_now(id) && self.key == expected
     }
 
-    /// Reads it afresh, if it was not, whatever its content now.
-    pub(super) fn read_now(&mut self, id: FileId) {
+    /// Reads it afresh, if it was not, whatever its content now (its key becomes that of what
+    /// was read); `false` when it could not be read.
+    pub(super) fn read_now(&mut self, id: FileId) -> bool {
         if self.read.is_none() {
             let (file, problem) = load::read_source(id, &self.path);
             self.key = Cache::key(&file.text);
             self.read = Some(Read { file, problem });
         }
+        !self.problem()
     }
 
     /// Its text, or an empty stand-in when it was not read.
@@ -82,7 +79,8 @@ pub(super) fn read_all(begun: &Begun, previous: Option<&State>) -> Vec<DataFile>
             let unchanged = before
                 .is_some_and(|b| b.display == file.display && stat.is_some() && b.stat == stat);
             if !unchanged {
-                file.read_now(begun.file_id(i));
+                // An unreadable file is reported by the load that follows.
+                let _ = file.read_now(begun.file_id(i));
             }
             file
         })
@@ -97,7 +95,7 @@ pub(super) type Unread = HashMap<u32, (PathBuf, Key)>;
 pub(super) fn read_shown_files(
     data: &mut Dataset,
     found: &[Finding],
-    unread: &HashMap<u32, (std::path::PathBuf, Key)>,
+    unread: &Unread,
 ) -> Result<(), GiveUp> {
     let mut shown = BTreeSet::new();
     for f in found {

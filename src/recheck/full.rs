@@ -14,10 +14,10 @@ pub(super) fn full(
     let step = Instant::now();
     let cache = begun.cache.as_ref();
     let settings = settings_key(&begun);
-    files
-        .par_iter_mut()
-        .enumerate()
-        .for_each(|(i, file)| file.read_now(begun.file_id(i)));
+    files.par_iter_mut().enumerate().for_each(|(i, file)| {
+        // An unreadable file is reported by the load that follows.
+        let _ = file.read_now(begun.file_id(i));
+    });
     let parsed: Vec<((SourceFile, RawFile), FileRecord)> = files
         .into_par_iter()
         .enumerate()
@@ -66,7 +66,6 @@ pub(super) fn full(
         how: How::Full { data, report, why },
         settings_fail_on,
         timings,
-        written: None,
     })
 }
 

@@ -57,8 +57,6 @@ pub struct Prepared {
     pub settings_fail_on: Option<Severity>,
     /// How long each step took, for `--timings`.
     pub timings: Vec<Timing>,
-    /// The counts, once the state has gone to the cache.
-    written: Option<Summary>,
 }
 
 enum How {
@@ -179,7 +177,6 @@ pub fn prepare(
                 store: restated.then_some((cache, names)),
                 state: previous,
                 timings,
-                written: None,
             });
         }
         Plan::Full(why) => return full(begun, files, Some((cache, names)), options, timings, why),

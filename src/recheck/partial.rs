@@ -69,7 +69,6 @@ pub(super) fn partial(
             found,
         },
         timings,
-        written: None,
     })
 }
 

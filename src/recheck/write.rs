@@ -5,9 +5,6 @@ use super::*;
 impl Prepared {
     /// Counts of unaccepted findings by severity, and of accepted ones.
     pub fn summary(&self) -> Summary {
-        if let Some(summary) = self.written {
-            return summary;
-        }
         match &self.how {
             How::Full { report, .. } => report.summary(),
             How::Unchanged { .. } | How::Partial { .. } => summarize(&self.state.findings),
@@ -121,7 +118,6 @@ impl Prepared {
         placed: Vec<std::ops::Range<u64>>,
         whole: bool,
     ) {
-        let summary = self.summary();
         let (Some(pending), Some((cache, names))) = (pending, &self.store) else {
             return;
         };
@@ -132,8 +128,9 @@ impl Prepared {
         let Some(segment) = pending.finish() else {
             return;
         };
-        let mut state = std::mem::replace(&mut self.state, empty_state());
-        self.written = Some(summary);
+        // The entries are placed in their new segments where they are: they still give the
+        // report's counts afterwards.
+        let state = &mut self.state;
         let fresh: Vec<bool> = match &self.how {
             How::Partial { pieces, .. } if !whole => {
                 pieces.iter().map(|p| matches!(p, Piece::New(_))).collect()
@@ -170,7 +167,7 @@ impl Prepared {
             }
         }
         state.segments = segments;
-        state::keep(cache, names, &state);
+        state::keep(cache, names, state);
         self.timings.push(Timing::since(
             "recheck: keep the state for the next run",
             step,
