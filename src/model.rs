@@ -12,7 +12,7 @@ use crate::value::{DayRange, Interval, ValueSettings};
 macro_rules! index_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         pub struct $name(pub u32);
 
         impl $name {
@@ -66,7 +66,7 @@ impl std::fmt::Display for Grade {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Source {
     pub id: String,
     /// Span of the record's `id` value.
@@ -97,7 +97,7 @@ pub enum EntityKind {
     Other,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entity {
     pub id: String,
     pub span: Span,
@@ -147,14 +147,14 @@ pub struct Property {
 }
 
 /// One member of a set value: an entity when the text names one, else the text itself.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum SetItem {
     Entity(EntityIdx),
     /// Text folded for comparison (lower case, single spaces).
     Text(String),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Value {
     Quantity(Interval),
     Date(DayRange),
@@ -172,9 +172,11 @@ pub enum Status {
     Denied,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claim {
     pub id: String,
+    /// Whether the file gave the id; else it is the default id, numbered in file order.
+    pub id_written: bool,
     /// Span of the `[[claim]]` header.
     pub span: Span,
     pub source: SourceIdx,
@@ -192,6 +194,9 @@ pub struct Claim {
     pub according_to: Option<Spanned<SourceIdx>>,
     pub status: Status,
     pub quote: Option<Spanned<String>>,
+    /// Where the quote's text starts in its file, when the file holds it verbatim (no
+    /// escapes): places inside the quote can then be pointed at without the file's text.
+    pub quote_start: Option<u32>,
     pub locator: Option<String>,
     pub note: Option<String>,
 }
@@ -235,7 +240,7 @@ pub enum ParamValue {
 }
 
 /// `where` of a `[[rule]]`: the rule applies only to claims matching every list given.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Selector {
     pub subjects: Vec<EntityIdx>,
     pub properties: Vec<PropertyIdx>,
@@ -249,7 +254,7 @@ impl Selector {
 }
 
 /// A `[[rule]]` record: overrides a built-in rule by id, or adds a rule of a built-in kind.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RuleRecord {
     pub id: Spanned<String>,
     pub kind: Option<Spanned<String>>,

@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 /// Index of a file in a [`SourceMap`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct FileId(pub u32);
 
 /// A byte range `start..end` in one file.
@@ -17,32 +19,66 @@ pub struct Span {
 
 // Spans are serialized without their file: a file's cached records are read back for whatever
 // `FileId` the file has in this run, which `with_file` names. Every span in a file's records
-// points into that same file.
+// points into that same file. Resolved records point into many files: `with_whole_spans`
+// serializes and reads back each span with its file.
+#[derive(Clone, Copy)]
+enum SpanMode {
+    /// Spans without their file; read back as spans of this file (`None`: not readable).
+    InFile(Option<FileId>),
+    /// Spans with their file.
+    Whole,
+}
+
 thread_local! {
-    static DESERIALIZING: std::cell::Cell<Option<FileId>> = const { std::cell::Cell::new(None) };
+    static SPAN_MODE: std::cell::Cell<SpanMode> = const { std::cell::Cell::new(SpanMode::InFile(None)) };
+}
+
+fn with_span_mode<R>(mode: SpanMode, f: impl FnOnce() -> R) -> R {
+    let previous = SPAN_MODE.with(|m| m.replace(mode));
+    let result = f();
+    SPAN_MODE.with(|m| m.set(previous));
+    result
 }
 
 /// Runs `f` with spans deserialized as spans of `file`.
 pub fn with_file<R>(file: FileId, f: impl FnOnce() -> R) -> R {
-    let previous = DESERIALIZING.with(|d| d.replace(Some(file)));
-    let result = f();
-    DESERIALIZING.with(|d| d.set(previous));
-    result
+    with_span_mode(SpanMode::InFile(Some(file)), f)
+}
+
+/// Runs `f` with spans serialized and deserialized with their file. The mode is per thread:
+/// work handed to other threads sets it again.
+pub fn with_whole_spans<R>(f: impl FnOnce() -> R) -> R {
+    with_span_mode(SpanMode::Whole, f)
 }
 
 impl serde::Serialize for Span {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        (self.start, self.end).serialize(serializer)
+        match SPAN_MODE.with(|m| m.get()) {
+            SpanMode::Whole => (self.file.0, self.start, self.end).serialize(serializer),
+            SpanMode::InFile(_) => (self.start, self.end).serialize(serializer),
+        }
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Span {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Span, D::Error> {
-        let (start, end) = <(u32, u32)>::deserialize(deserializer)?;
-        let file = DESERIALIZING
-            .with(|d| d.get())
-            .ok_or_else(|| serde::de::Error::custom("a span read outside `with_file`"))?;
-        Ok(Span { file, start, end })
+        match SPAN_MODE.with(|m| m.get()) {
+            SpanMode::Whole => {
+                let (file, start, end) = <(u32, u32, u32)>::deserialize(deserializer)?;
+                Ok(Span {
+                    file: FileId(file),
+                    start,
+                    end,
+                })
+            }
+            SpanMode::InFile(Some(file)) => {
+                let (start, end) = <(u32, u32)>::deserialize(deserializer)?;
+                Ok(Span { file, start, end })
+            }
+            SpanMode::InFile(None) => Err(serde::de::Error::custom(
+                "a span read outside `with_file` or `with_whole_spans`",
+            )),
+        }
     }
 }
 

@@ -135,9 +135,15 @@ fn an_edited_file_is_parsed_again() {
     assert_eq!(after, check(&data, &["--no-cache"]));
 }
 
-/// The files a JSON check adds to the parse cache's: the state of its re-check (an entry) and
-/// the segments holding the findings' texts.
-fn recheck_files(data: &Path) -> (PathBuf, Vec<PathBuf>) {
+/// The files a JSON check adds to the parse cache's: the state of its re-check (an entry), the
+/// segment holding the findings' texts, and the store file holding the resolved records.
+struct RecheckFiles {
+    state: PathBuf,
+    segment: PathBuf,
+    store: PathBuf,
+}
+
+fn recheck_files(data: &Path) -> RecheckFiles {
     let _ = std::fs::remove_dir_all(data.join(".crosscheck-cache"));
     check_human(data, &[]);
     let parse_entries = entries(data);
@@ -146,16 +152,37 @@ fn recheck_files(data: &Path) -> (PathBuf, Vec<PathBuf>) {
         .into_iter()
         .filter(|p| !parse_entries.contains(p))
         .collect();
-    let (segments, state): (Vec<PathBuf>, Vec<PathBuf>) = added
-        .into_iter()
-        .partition(|p| p.extension().is_some_and(|e| e == "json"));
-    assert_eq!(state.len(), 1, "one state entry: {state:?}");
-    assert!(!segments.is_empty(), "no segment");
-    (state[0].clone(), segments)
+    let with = |extension: &str| -> Vec<PathBuf> {
+        added
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == extension))
+            .cloned()
+            .collect()
+    };
+    let (state, segments, stores) = (with("bin"), with("json"), with("store"));
+    assert_eq!(added.len(), 3, "a state, a segment and a store: {added:?}");
+    assert_eq!((state.len(), segments.len(), stores.len()), (1, 1, 1));
+    RecheckFiles {
+        state: state[0].clone(),
+        segment: segments[0].clone(),
+        store: stores[0].clone(),
+    }
 }
 
-/// Damages a re-check's state, given its entry and its first segment.
-type DamageState = fn(&Path, &Path);
+fn truncate(path: &Path, keep: fn(usize) -> usize) {
+    let bytes = std::fs::read(path).unwrap();
+    std::fs::write(path, &bytes[..keep(bytes.len())]).unwrap();
+}
+
+fn flip_a_byte(path: &Path, at: fn(usize) -> usize, bit: u8) {
+    let mut bytes = std::fs::read(path).unwrap();
+    let i = at(bytes.len());
+    bytes[i] ^= bit;
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// Damages a re-check's state.
+type DamageState = fn(&RecheckFiles);
 
 #[test]
 fn a_damaged_recheck_state_never_changes_the_report() {
@@ -167,42 +194,39 @@ fn a_damaged_recheck_state_never_changes_the_report() {
         "\"between 2,500 and 5,000\"",
         1,
     );
-    let damages: [(&str, DamageState); 7] = [
-        ("the segment truncated", |_, seg| {
-            let bytes = std::fs::read(seg).unwrap();
-            std::fs::write(seg, &bytes[..bytes.len() / 2]).unwrap();
+    let damages: [(&str, DamageState); 11] = [
+        ("the segment truncated", |f| truncate(&f.segment, |n| n / 2)),
+        ("a byte of the segment flipped", |f| {
+            flip_a_byte(&f.segment, |n| n / 2, 0x20)
         }),
-        ("a byte of the segment flipped", |_, seg| {
-            let mut bytes = std::fs::read(seg).unwrap();
-            let middle = bytes.len() / 2;
-            bytes[middle] ^= 0x20;
-            std::fs::write(seg, bytes).unwrap();
+        ("the segment removed", |f| {
+            std::fs::remove_file(&f.segment).unwrap()
         }),
-        ("the segment removed", |_, seg| {
-            std::fs::remove_file(seg).unwrap()
+        ("the segment emptied", |f| {
+            std::fs::write(&f.segment, b"").unwrap()
         }),
-        ("the segment emptied", |_, seg| {
-            std::fs::write(seg, b"").unwrap()
+        ("the state truncated", |f| truncate(&f.state, |n| n - 7)),
+        ("a byte of the state flipped", |f| {
+            flip_a_byte(&f.state, |n| n - 1, 1)
         }),
-        ("the state truncated", |state, _| {
-            let bytes = std::fs::read(state).unwrap();
-            std::fs::write(state, &bytes[..bytes.len() - 7]).unwrap();
+        ("the state replaced by garbage", |f| {
+            std::fs::write(&f.state, b"no state at all".repeat(50)).unwrap();
         }),
-        ("a byte of the state flipped", |state, _| {
-            let mut bytes = std::fs::read(state).unwrap();
-            let last = bytes.len() - 1;
-            bytes[last] ^= 1;
-            std::fs::write(state, bytes).unwrap();
+        ("the store truncated", |f| truncate(&f.store, |n| n - 1)),
+        ("a byte of the store flipped", |f| {
+            flip_a_byte(&f.store, |n| n / 2, 1)
         }),
-        ("the state replaced by garbage", |state, _| {
-            std::fs::write(state, b"no state at all".repeat(50)).unwrap();
+        ("the first byte of the store flipped", |f| {
+            flip_a_byte(&f.store, |_| 0, 1)
+        }),
+        ("the store removed", |f| {
+            std::fs::remove_file(&f.store).unwrap()
         }),
     ];
     for text in [&original, &edited] {
         for (what, damage) in damages {
             std::fs::write(&file, &original).unwrap();
-            let (state, segments) = recheck_files(&data);
-            damage(&state, &segments[0]);
+            damage(&recheck_files(&data));
             std::fs::write(&file, text).unwrap();
             let expected = check(&data, &["--no-cache"]);
             let edit = if text == &original { "none" } else { "one" };
@@ -216,10 +240,11 @@ fn a_damaged_recheck_state_never_changes_the_report() {
 #[test]
 fn one_recheck_state_a_data_set_whatever_the_options() {
     let (_dir, data) = example_copy();
+    // Segments and store files.
     let segments = |data: &Path| {
         entries(data)
             .into_iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "store"))
             .count()
     };
     let on = |today: &str| {
@@ -232,11 +257,11 @@ fn one_recheck_state_a_data_set_whatever_the_options() {
         stdout(&output)
     };
     let first = on("2026-01-01");
-    assert_eq!(segments(&data), 1);
+    assert_eq!(segments(&data), 2);
     // `--today` defaults to the date: a run on another day replaces the state rather than
     // adding a report to the cache every day.
     on("2026-01-02");
-    assert_eq!(segments(&data), 1, "the other day's report was removed");
+    assert_eq!(segments(&data), 2, "the other day's report was removed");
     assert_eq!(on("2026-01-01"), first);
-    assert_eq!(segments(&data), 1);
+    assert_eq!(segments(&data), 2);
 }

@@ -715,6 +715,15 @@ value = "1,150"
 as_of = "2022"
 locator = "annex"
 note = "a claim of report Alpha kept with the dispatches: its default id is numbered after report-alpha.toml's"
+
+[[claim]]
+id = "ws-dn-leader-hq"
+source = "daily-news"
+subject = "abu-ahmed"
+property = "headquarters"
+value = "the northern hills"
+as_of = "2022"
+note = "a claim of the Daily News kept here, unattributed, on a family daily-news.toml never names: an edit there rechecks it through its source"
 "#;
 
 const FILES: [SourceFile; 8] = [

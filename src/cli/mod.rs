@@ -202,7 +202,7 @@ pub(crate) fn write_output_with(
             EXIT_BAD_INPUT
         }),
         None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             match write(&mut out).and_then(|_| out.flush()) {
                 // A closed pipe (`| head`) is not an error worth reporting.
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {

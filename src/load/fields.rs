@@ -190,6 +190,12 @@ impl<'t, 'i> Fields<'t, 'i> {
         }
     }
 
+    /// Where a string value's text starts in the file, when the file holds it verbatim (no
+    /// escapes): places inside the string can then be pointed at.
+    pub fn verbatim_start(&self, value: &Spanned<String>) -> Option<u32> {
+        string_content_start(self.text, value.span.range(), &value.value).map(|s| s as u32)
+    }
+
     /// A field that may be one string or an array of strings.
     pub fn string_list(&mut self, key: &str) -> Vec<Spanned<String>> {
         let Some(value) = self.get(key) else {

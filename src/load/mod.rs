@@ -27,6 +27,7 @@ use crate::model::{Dataset, Timing};
 use crate::source_map::{FileId, SourceFile, SourceMap};
 
 pub use discover::{DataFiles, discover};
+pub(crate) use resolve::{number_default_ids, resolve_more_claims};
 pub use suggest::did_you_mean;
 
 /// The name of the settings file at the data set's root.

@@ -98,6 +98,8 @@ pub struct RawClaim {
     pub according_to: Option<Spanned<String>>,
     pub status: Status,
     pub quote: Option<Spanned<String>>,
+    /// Where the quote's text starts, when the file holds it verbatim (no escapes).
+    pub quote_start: Option<u32>,
     pub locator: Option<String>,
     pub note: Option<String>,
 }
@@ -311,6 +313,7 @@ fn read_claim(f: &mut Fields<'_, '_>) -> Option<RawClaim> {
     let subject = f.required_string("subject");
     let property = f.required_string("property");
     let value = f.raw_value("value");
+    let quote = f.string("quote");
     let claim = RawClaim {
         header: f.header,
         source: f.string("source"),
@@ -327,7 +330,8 @@ fn read_claim(f: &mut Fields<'_, '_>) -> Option<RawClaim> {
                 ],
             )
             .map_or(Status::Asserted, |s| s.value),
-        quote: f.string("quote"),
+        quote_start: quote.as_ref().and_then(|q| f.verbatim_start(q)),
+        quote,
         locator: text_field(f, "locator"),
         note: text_field(f, "note"),
         id,

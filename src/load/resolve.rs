@@ -45,6 +45,19 @@ impl<I: Copy> IdTable<I> {
         }
     }
 
+    /// The table of records already resolved (without duplicates): `ids` in index order.
+    fn of<'a>(
+        what: &'static str,
+        ids: impl Iterator<Item = (&'a String, Span)>,
+        index: fn(u32) -> I,
+    ) -> Self {
+        let ids = ids
+            .enumerate()
+            .map(|(i, (id, span))| (id.clone(), (index(i as u32), span)))
+            .collect();
+        IdTable { what, ids }
+    }
+
     fn get(&self, id: &str) -> Option<I> {
         self.ids.get(id).map(|(i, _)| *i)
     }
@@ -104,8 +117,47 @@ struct EntityNames {
     spelling: NameMap<String>,
 }
 
-impl EntityNames {
+/// Finds entities by id, name or alias, for claims.
+trait FindEntity: Sync {
     /// The entity `name` names, if any (no error when none).
+    fn lookup(&self, name: &str) -> Option<EntityIdx>;
+
+    /// The entity `name` names; an error when none does.
+    fn resolve(
+        &self,
+        name: &Spanned<String>,
+        key: &str,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<EntityIdx>;
+}
+
+/// The names of a data set resolved before (a re-check's): every id, name and alias folded,
+/// none shared by two entities, so the folded name alone finds what an id would. Claims
+/// resolved against it are those of changed files; any error sends the re-check to the full
+/// check, which reports it with its suggestions.
+impl FindEntity for NameMap<EntityIdx> {
+    fn lookup(&self, name: &str) -> Option<EntityIdx> {
+        self.get(&fold(name)).copied()
+    }
+
+    fn resolve(
+        &self,
+        name: &Spanned<String>,
+        key: &str,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<EntityIdx> {
+        let found = self.lookup(&name.value);
+        if found.is_none() {
+            errors.push(
+                Diagnostic::error(format!("`{key}` names an entity that is not defined"))
+                    .with_primary(name.span, "no entity has this id, name or alias"),
+            );
+        }
+        found
+    }
+}
+
+impl FindEntity for EntityNames {
     fn lookup(&self, name: &str) -> Option<EntityIdx> {
         self.ids
             .get(name)
@@ -232,7 +284,7 @@ struct ClaimFile {
 
 /// What a claim's references are looked up in.
 struct Tables<'t> {
-    names: &'t EntityNames,
+    names: &'t dyn FindEntity,
     sources: &'t IdTable<SourceIdx>,
     properties: &'t IdTable<PropertyIdx>,
 }
@@ -447,24 +499,77 @@ fn resolve_claims(
         .into_par_iter()
         .map(|file| resolve_file_claims(shared, file, tables))
         .collect();
-    let mut default_id_counts: NameMap<u32> = NameMap::default();
     let total = resolved.iter().map(|f| f.claims.len()).sum();
     // Exactly: grown by doubling, the largest vector of the data set ends up to twice its size.
-    data.claims.reserve_exact(total);
+    let mut claims = Vec::with_capacity(total);
     let mut id_spans = Vec::with_capacity(total);
     for file in resolved {
         errors.extend(file.errors);
-        for ResolvedClaim { mut claim, id } in file.claims {
-            let id = id.unwrap_or_else(|| Spanned {
-                value: default_id(data, &claim, &mut default_id_counts),
-                span: claim.span,
-            });
-            claim.id = id.value;
-            id_spans.push(id.span);
-            data.claims.push(claim);
+        for ResolvedClaim { claim, id_span } in file.claims {
+            id_spans.push(id_span);
+            claims.push(claim);
         }
     }
-    report_duplicate_claim_ids(&data.claims, &id_spans, errors);
+    number_default_ids(data, claims.iter_mut());
+    report_duplicate_claim_ids(&claims, &id_spans, errors);
+    data.claims = claims;
+}
+
+/// Gives the claims that have no id in their file (`id_written` false) their default ids,
+/// `<source>/<subject>.<property>`, numbered `~2`, `~3`… from the second claim with the same
+/// base. `claims` must come in file order and hold every claim of their subjects.
+pub(crate) fn number_default_ids<'c>(data: &Dataset, claims: impl Iterator<Item = &'c mut Claim>) {
+    let mut counts: NameMap<u32> = NameMap::default();
+    for claim in claims.filter(|c| !c.id_written) {
+        let base = format!(
+            "{}/{}.{}",
+            data.sources[claim.source.index()].id,
+            data.entities[claim.subject.value.index()].id,
+            data.properties[claim.property.index()].id
+        );
+        let n = counts.entry(base.clone()).or_insert(0);
+        *n += 1;
+        claim.id = if *n == 1 { base } else { format!("{base}~{n}") };
+    }
+}
+
+/// Resolves the claims of `files` against `data`, whose other records are resolved already
+/// (a re-check's). Claims without an id in their file get theirs from [`number_default_ids`].
+pub(crate) fn resolve_more_claims(
+    data: &Dataset,
+    files: Vec<RawFile>,
+) -> Result<Vec<Claim>, Vec<Diagnostic>> {
+    let sources = IdTable::of(
+        "source",
+        data.sources.iter().map(|s| (&s.id, s.span)),
+        SourceIdx,
+    );
+    let properties = IdTable::of(
+        "property",
+        data.properties.iter().map(|p| (&p.id, p.span)),
+        PropertyIdx,
+    );
+    let tables = Tables {
+        names: &data.entity_names,
+        sources: &sources,
+        properties: &properties,
+    };
+    let mut errors = Vec::new();
+    let mut claims = Vec::new();
+    for raw in files {
+        let file = ClaimFile {
+            only_source: (raw.sources.len() == 1).then(|| raw.sources[0].id.value.clone()),
+            claims: raw.claims,
+        };
+        let resolved = resolve_file_claims(data, file, &tables);
+        errors.extend(resolved.errors);
+        claims.extend(resolved.claims.into_iter().map(|r| r.claim));
+    }
+    if errors.is_empty() {
+        Ok(claims)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Claim ids must be unique. Found by sorting rather than hashing a million ids one at a time:
@@ -514,10 +619,11 @@ fn resolve_file_claims(data: &Dataset, file: ClaimFile, tables: &Tables<'_>) -> 
 }
 
 /// A claim with every reference and its value resolved, still without its id when the file
-/// gave none (default ids are numbered in file order).
+/// gave none (default ids are numbered in file order), and where its id is (its header when
+/// it has none).
 struct ResolvedClaim {
     claim: Claim,
-    id: Option<Spanned<String>>,
+    id_span: Span,
 }
 
 /// Resolves one claim (`None` when it cannot be), reporting everything that is wrong with it.
@@ -557,7 +663,12 @@ fn resolve_claim(
     let (as_of, as_of_span) = claim_time(data, &claim, source, according_to.as_ref());
     let resolved = ResolvedClaim {
         claim: Claim {
-            id: String::new(),
+            id_written: claim.id.is_some(),
+            id: claim
+                .id
+                .as_ref()
+                .map(|id| id.value.clone())
+                .unwrap_or_default(),
             span: claim.header,
             source,
             subject: Spanned {
@@ -576,26 +687,13 @@ fn resolve_claim(
             according_to,
             status: claim.status,
             quote: claim.quote,
+            quote_start: claim.quote_start,
             locator: claim.locator,
             note: claim.note,
         },
-        id: claim.id,
+        id_span: claim.id.map_or(claim.header, |id| id.span),
     };
     Some(resolved)
-}
-
-/// `<source>/<subject>.<property>`, numbered `~2`, `~3`… from the second claim with the same
-/// base, in file order.
-fn default_id(data: &Dataset, claim: &Claim, counts: &mut NameMap<u32>) -> String {
-    let base = format!(
-        "{}/{}.{}",
-        data.sources[claim.source.index()].id,
-        data.entities[claim.subject.value.index()].id,
-        data.properties[claim.property.index()].id
-    );
-    let n = counts.entry(base.clone()).or_insert(0);
-    *n += 1;
-    if *n == 1 { base } else { format!("{base}~{n}") }
 }
 
 /// When the claim's value held: its own `as_of`, else the publication date of the source it
@@ -632,7 +730,7 @@ fn read_value(
     data: &Dataset,
     property: PropertyIdx,
     raw: &Spanned<RawValue>,
-    names: &EntityNames,
+    names: &dyn FindEntity,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Value> {
     let prop = &data.properties[property.index()];
@@ -699,15 +797,10 @@ fn expected_for(ty: PropertyType) -> &'static str {
     }
 }
 
-fn set_item(names: &EntityNames, text: &str) -> SetItem {
-    let folded = fold(text);
-    match names
-        .ids
-        .get(text)
-        .or_else(|| names.names.get(&folded).map(|(i, _)| *i))
-    {
+fn set_item(names: &dyn FindEntity, text: &str) -> SetItem {
+    match names.lookup(text) {
         Some(idx) => SetItem::Entity(idx),
-        None => SetItem::Text(folded),
+        None => SetItem::Text(fold(text)),
     }
 }
 

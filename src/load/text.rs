@@ -51,6 +51,17 @@ pub fn load_text(
     }
 }
 
+/// A text copy the data set was checked with before (a re-check's), read again as
+/// [`load_text`] reads it; `None` when it no longer can be.
+pub(crate) fn read_copy(path: &Path) -> Option<SourceFile> {
+    let content = read_text(path).ok()?;
+    Some(SourceFile::new(
+        path.to_path_buf(),
+        display_path(path),
+        content,
+    ))
+}
+
 fn read_text(path: &Path) -> Result<String, String> {
     let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
     if !meta.is_file() {

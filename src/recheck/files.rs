@@ -25,12 +25,6 @@ impl DataFile {
         self.read.as_ref().is_some_and(|r| r.problem.is_some())
     }
 
-    /// Reads it, if it was not; `false` when its content is not what its key says.
-    pub(super) fn ensure_read(&mut self, id: FileId) -> bool {
-        let expected = self.key;
-        self.read_now(id) && self.key == expected
-    }
-
     /// Reads it afresh, if it was not, whatever its content now (its key becomes that of what
     /// was read); `false` when it could not be read.
     pub(super) fn read_now(&mut self, id: FileId) -> bool {
@@ -116,12 +110,18 @@ pub(super) fn read_shown_files(
         .map(|s| s.file.0)
         .filter(|id| unread.contains_key(id))
         .collect();
-    for id in ids {
-        let (path, key) = &unread[&id];
-        let (file, problem) = load::read_source(FileId(id), path);
-        if problem.is_some() || Cache::key(&file.text) != *key {
-            return Err(GiveUp::Full("a file changed while it was being checked"));
-        }
+    let read: Vec<(u32, SourceFile)> = ids
+        .into_par_iter()
+        .map(|id| {
+            let (path, key) = &unread[&id];
+            let (file, problem) = load::read_source(FileId(id), path);
+            match problem.is_none() && Cache::key(&file.text) == *key {
+                true => Ok((id, file)),
+                false => Err(GiveUp::Full("a file changed while it was being checked")),
+            }
+        })
+        .collect::<Result<_, GiveUp>>()?;
+    for (id, file) in read {
         data.files.replace(FileId(id), file);
     }
     Ok(())

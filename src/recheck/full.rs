@@ -13,6 +13,7 @@ pub(super) fn full(
 ) -> Result<Prepared, LoadFailure> {
     let step = Instant::now();
     let cache = begun.cache.as_ref();
+    let first_text = begun.file_id(files.len()).0 as usize;
     let settings = settings_key(&begun);
     files.par_iter_mut().enumerate().for_each(|(i, file)| {
         // An unreadable file is reported by the load that follows.
@@ -34,7 +35,7 @@ pub(super) fn full(
                 definitions: if store.is_some() {
                     definitions(&mut raw)
                 } else {
-                    Vec::new()
+                    [0; 32]
                 },
             };
             ((source, raw), record)
@@ -63,7 +64,12 @@ pub(super) fn full(
     Ok(Prepared {
         store: store.filter(|_| state.is_some()),
         state: state.unwrap_or_else(empty_state),
-        how: How::Full { data, report, why },
+        how: How::Full {
+            data,
+            report,
+            why,
+            first_text,
+        },
         settings_fail_on,
         timings,
     })
@@ -107,6 +113,7 @@ pub(super) fn describe(
         texts: text_copies(data),
         claims,
         findings,
+        store: Store::default(),
     })
 }
 

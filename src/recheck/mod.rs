@@ -20,6 +20,7 @@ mod full;
 mod judge;
 mod partial;
 mod state;
+mod store;
 mod write;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -34,10 +35,11 @@ use crate::engine::{self, CheckOptions, Finding, Locality, Report, Summary, fami
 use crate::load::cache::{Cache, Key};
 use crate::load::parse::{RawFile, parse_file};
 use crate::load::{self, Begun, LoadFailure, LoadOptions};
-use crate::model::{Dataset, EntityIdx, Severity, SourceIdx, Timing};
+use crate::model::{Dataset, Severity, Timing};
 use crate::report::json;
-use crate::source_map::{FileId, SourceFile, with_file};
+use crate::source_map::{FileId, SourceFile};
 use state::{ClaimRecord, Entry, FileRecord, FileStat, Names, Pending, Segments, State, Tee, Unit};
+use store::Store;
 
 use files::{DataFile, Unread, read_all, read_shown_files};
 use full::full;
@@ -67,6 +69,9 @@ enum How {
         data: Dataset,
         report: Report,
         why: &'static str,
+        /// The id of the first file in the source map that is not a data file (or settings):
+        /// the text copies start there.
+        first_text: usize,
     },
     /// Some units checked again, the rest copied from the previous report.
     Partial {
@@ -75,6 +80,8 @@ enum How {
         segments: Segments,
         pieces: Vec<Piece>,
         found: Vec<Finding>,
+        /// The families rechecked: their stored claims are written again.
+        families: BTreeSet<u32>,
     },
 }
 
@@ -196,7 +203,7 @@ pub fn prepare(
     // Twice at most: an edit that adds claims to other units widens the set once.
     for _ in 0..2 {
         let paths = begun.paths.clone();
-        let attempt = partial(begun, files, &previous, &changed, &units, options);
+        let attempt = partial(begun, files, &previous, &names, &changed, &units, options);
         match attempt {
             Ok(mut prepared) => {
                 if let How::Partial { segments, .. } = &mut prepared.how {
@@ -292,12 +299,13 @@ fn plan(begun: &Begun, files: &[DataFile], previous: &State) -> Plan {
     }
 }
 
-/// A file's records other than claims, serialized: what a partial re-check requires unchanged.
-fn definitions(raw: &mut RawFile) -> Vec<u8> {
+/// The hash of a file's records other than claims, serialized: what a partial re-check
+/// requires unchanged.
+fn definitions(raw: &mut RawFile) -> [u8; 32] {
     let claims = std::mem::take(&mut raw.claims);
     let bytes = postcard::to_stdvec(&*raw).unwrap_or_default();
     raw.claims = claims;
-    bytes
+    *blake3::hash(&bytes).as_bytes()
 }
 
 fn empty_state() -> State {
@@ -309,6 +317,7 @@ fn empty_state() -> State {
         texts: Vec::new(),
         claims: Vec::new(),
         findings: Vec::new(),
+        store: Store::default(),
     }
 }
 

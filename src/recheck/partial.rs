@@ -3,12 +3,14 @@
 
 use super::*;
 
-/// Rechecks the units `units` on a data set of the files that hold their claims (and of every
-/// file's records that are not claims), and copies every other finding.
+/// Rechecks the units `units` on a data set of the stored records that are not claims, the
+/// units' stored claims and the changed files' claims, and copies every other finding. Only
+/// the changed files are read and parsed (and, at the end, those the new findings point into).
 pub(super) fn partial(
     begun: Begun,
     files: Vec<DataFile>,
     previous: &State,
+    names: &Names,
     changed: &[usize],
     units: &Units,
     options: &CheckOptions,
@@ -24,16 +26,24 @@ pub(super) fn partial(
             display: before.display.clone(),
             stat: now.stat,
             content: *now.key.0.as_bytes(),
-            definitions: before.definitions.clone(),
+            definitions: before.definitions,
         })
         .collect();
-    let (parsed, unread) = load_unit_files(&begun, files, previous, &changed, units)?;
-    timings.push(Timing::since("recheck: parse the files of the units", step));
-    let mut data = resolve_units(begun, parsed, &changed, units)?;
-    timings.extend(data.timings.iter().cloned());
+    let (mut data, fresh, unread) = parse_changed_files(begun, files, previous, &changed)?;
+    timings.push(Timing::since("recheck: parse the changed files", step));
 
     let step = Instant::now();
+    let mut store = store::Reader::new(names, &previous.store);
+    restore_definitions(&mut data, &mut store, previous)?;
+    timings.push(Timing::since(
+        "recheck: read the stored records that are not claims",
+        step,
+    ));
+    let step = Instant::now();
     let roots = family_roots(&data);
+    let fresh = load::resolve_more_claims(&data, fresh)
+        .map_err(|_| GiveUp::Full("a changed file has errors"))?;
+    data.claims = unit_claims(&data, &roots, &mut store, previous, &changed, units, fresh)?;
     let claims = claims_of_units(&mut data, &roots, previous, &changed, units)?;
     timings.push(Timing::since("recheck: claims of the units", step));
 
@@ -61,95 +71,144 @@ pub(super) fn partial(
             texts: previous.texts.clone(),
             claims,
             findings,
+            store: previous.store.clone(),
         },
         how: How::Partial {
             data,
             segments: Segments::none(),
             pieces,
             found,
+            families: units.families.clone(),
         },
         timings,
     })
 }
 
-/// Every file's records for the partial data set: the changed files parsed afresh (their
-/// records other than claims must be as before), the files holding the units' claims from
-/// the parse cache, and only the records other than claims of every other file, from the
-/// state (those files are not even read).
-pub(super) fn load_unit_files(
-    begun: &Begun,
-    mut files: Vec<DataFile>,
+/// The data set's files, in the source map (those not read as empty stand-ins, until
+/// [`read_shown_files`]), and the changed ones parsed: their records other than claims must be
+/// as before, and they must have no errors.
+fn parse_changed_files(
+    begun: Begun,
+    files: Vec<DataFile>,
     previous: &State,
     changed: &HashSet<u32>,
-    units: &Units,
-) -> Result<(Vec<(SourceFile, RawFile)>, Unread), GiveUp> {
-    let needed: HashSet<u32> = previous
-        .claims
-        .iter()
-        .filter(|c| units.hold(c))
-        .map(|c| c.file)
-        .chain(changed.iter().copied())
-        .collect();
-    let all_read = files
-        .par_iter_mut()
-        .enumerate()
-        .filter(|(i, _)| needed.contains(&begun.file_id(*i).0))
-        .all(|(i, file)| file.ensure_read(begun.file_id(i)));
-    if !all_read {
-        return Err(GiveUp::Full("a file changed while it was being checked"));
-    }
+) -> Result<(Dataset, Vec<RawFile>, Unread), GiveUp> {
     let unread: Unread = files
         .iter()
         .enumerate()
         .filter(|(_, f)| f.read.is_none())
         .map(|(i, f)| (begun.file_id(i).0, (f.path.clone(), f.key)))
         .collect();
-    let cache = begun.cache.as_ref();
-    let parsed = files
+    let first = begun.file_id(0).0;
+    let parsed: Vec<(SourceFile, Option<RawFile>)> = files
         .into_par_iter()
         .enumerate()
         .map(|(i, file)| {
-            let id = begun.file_id(i);
-            let key = file.key;
-            let (source, _) = file.into_source();
-            let raw = if changed.contains(&id.0) {
-                let mut raw = parse_file(id, &source.text);
-                let same =
-                    raw.errors.is_empty() && definitions(&mut raw) == previous.files[i].definitions;
-                same.then_some(raw)
-            } else if needed.contains(&id.0) {
-                Some(load::parse_keyed(id, &source.text, key, cache))
-            } else {
-                with_file(id, || {
-                    postcard::from_bytes::<RawFile>(&previous.files[i].definitions).ok()
-                })
-            };
-            raw.map(|raw| (source, raw)).ok_or(GiveUp::Full(
-                "a record that is not a claim changed, or a file has errors",
-            ))
+            let id = FileId(first + i as u32);
+            let (source, problem) = file.into_source();
+            if !changed.contains(&id.0) {
+                return Ok((source, None));
+            }
+            let mut raw = parse_file(id, &source.text);
+            let same = problem.is_none()
+                && raw.errors.is_empty()
+                && definitions(&mut raw) == previous.files[i].definitions;
+            match same {
+                true => Ok((source, Some(raw))),
+                false => Err(GiveUp::Full(
+                    "a record that is not a claim changed, or a file has errors",
+                )),
+            }
         })
         .collect::<Result<_, GiveUp>>()?;
-    Ok((parsed, unread))
+    let mut data = begun.data;
+    let mut fresh = Vec::with_capacity(changed.len());
+    for (source, raw) in parsed {
+        data.files.add(source);
+        fresh.extend(raw);
+    }
+    Ok((data, fresh, unread))
 }
 
-/// Resolves the partial data set: every record but claims, and only the claims of the units
-/// (and every claim of the changed files, to see whether the edit reached other units): the
-/// loaded files hold many others.
-pub(super) fn resolve_units(
-    begun: Begun,
-    parsed: Vec<(SourceFile, RawFile)>,
+/// Puts the stored records that are not claims into `data`, and the sources' text copies into
+/// its source map where the full check had them (each still as the previous run saw it).
+fn restore_definitions(
+    data: &mut Dataset,
+    store: &mut store::Reader,
+    previous: &State,
+) -> Result<(), GiveUp> {
+    let damaged = || GiveUp::Full("the stored records are damaged");
+    let stored = store.definitions().ok_or_else(damaged)?;
+    data.sources = stored.sources;
+    data.entities = stored.entities;
+    data.properties = stored.properties;
+    data.rules = stored.rules;
+    data.accepted = stored.accepted;
+    data.entity_names = stored.entity_names;
+    for (id, path) in stored.texts {
+        let changed = || GiveUp::Full("a source's text copy changed");
+        // Only the copies the state names, which `plan` found inside the data set.
+        let key = previous
+            .texts
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, key)| *key)
+            .ok_or_else(damaged)?;
+        let file = load::text::read_copy(&path).ok_or_else(changed)?;
+        if Cache::key(&file.text).0.as_bytes() != &key {
+            return Err(changed());
+        }
+        if data.files.add(file) != id {
+            return Err(damaged());
+        }
+    }
+    Ok(())
+}
+
+/// The claims of the units, in load order: the stored claims of their families and, from
+/// other families, of their sources, with the changed files' claims (`fresh`) in place of
+/// the stored ones of those files. Default ids are numbered again in the units' families,
+/// which hold every claim of their subjects.
+fn unit_claims(
+    data: &Dataset,
+    roots: &[u32],
+    store: &mut store::Reader,
+    previous: &State,
     changed: &HashSet<u32>,
     units: &Units,
-) -> Result<Dataset, GiveUp> {
-    let roots = std::sync::OnceLock::new();
-    let keep = |data: &Dataset, file: FileId, subject: EntityIdx, source: SourceIdx| {
-        let roots = roots.get_or_init(|| family_roots(data));
-        changed.contains(&file.0)
-            || units.families.contains(&roots[subject.index()])
-            || units.sources.contains(&source.0)
-    };
-    load::finish_filtered(begun, parsed, Some(&keep))
-        .map_err(|_| GiveUp::Full("the data set has errors"))
+    fresh: Vec<crate::model::Claim>,
+) -> Result<Vec<crate::model::Claim>, GiveUp> {
+    let mut read: BTreeSet<u32> = units.families.clone();
+    read.extend(
+        previous
+            .claims
+            .iter()
+            .filter(|c| units.sources.contains(&c.source))
+            .map(|c| c.family),
+    );
+    // How many claims each block must hold: a check that it is the block of this state.
+    let mut counts: HashMap<u32, usize> = read.iter().map(|&f| (f, 0)).collect();
+    for c in &previous.claims {
+        if let Some(n) = counts.get_mut(&c.family) {
+            *n += 1;
+        }
+    }
+    let mut claims = fresh;
+    for family in read {
+        let block = store
+            .family(family)
+            .filter(|block| block.len() == counts[&family])
+            .ok_or(GiveUp::Full("the stored claims are damaged"))?;
+        let whole = units.families.contains(&family);
+        claims.extend(block.into_iter().filter(|c| {
+            !changed.contains(&c.span.file.0) && (whole || units.sources.contains(&c.source.0))
+        }));
+    }
+    claims.sort_unstable_by_key(|c| (c.span.file, c.span.start));
+    let in_families =
+        |c: &&mut crate::model::Claim| units.families.contains(&roots[c.subject.value.index()]);
+    load::number_default_ids(data, claims.iter_mut().filter(in_families));
+    Ok(claims)
 }
 
 /// Every claim's record for the next run: the units' from `data`, the others' from the

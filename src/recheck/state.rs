@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::store::Store;
 use crate::load::cache::{Cache, Key};
 use crate::model::Severity;
 
@@ -35,6 +36,8 @@ pub struct State {
     pub claims: Vec<ClaimRecord>,
     /// Every finding, in report order.
     pub findings: Vec<Entry>,
+    /// The resolved records a partial re-check starts from.
+    pub store: Store,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -52,9 +55,9 @@ pub struct FileRecord {
     pub stat: Option<FileStat>,
     /// The key of its content (`Cache::key`).
     pub content: [u8; 32],
-    /// Its records other than claims, serialized (spans without their file): an edit that
-    /// leaves these bytes alone changes only claims.
-    pub definitions: Vec<u8>,
+    /// The hash of its records other than claims, serialized (spans without their file): an
+    /// edit that leaves it alone changes only claims.
+    pub definitions: [u8; 32],
 }
 
 /// A claim: a hash of its id (to find duplicate ids without every id), its family (the root
@@ -129,6 +132,11 @@ impl Names {
             folder: cache.folder().to_path_buf(),
             prefix: format!("recheck-{}", &key.0.to_hex()[..16]),
         }
+    }
+
+    /// The cache folder, where the segment and store files are.
+    pub fn folder(&self) -> &std::path::Path {
+        &self.folder
     }
 }
 
@@ -243,8 +251,12 @@ pub fn keep(cache: &Cache, names: &Names, state: &State) {
         return;
     };
     cache.put_bytes(names.state, &payload);
-    let used: std::collections::HashSet<&str> =
-        state.segments.iter().map(|s| s.name.as_str()).collect();
+    let used: std::collections::HashSet<&str> = state
+        .segments
+        .iter()
+        .map(|s| s.name.as_str())
+        .chain(state.store.file_names())
+        .collect();
     let Ok(entries) = std::fs::read_dir(&names.folder) else {
         return;
     };
@@ -253,7 +265,8 @@ pub fn keep(cache: &Cache, names: &Names, state: &State) {
         .filter(|e| {
             let name = e.file_name();
             let name = name.to_string_lossy();
-            name.starts_with(&names.prefix) && name.ends_with(".json") && !used.contains(&*name)
+            let ours = name.ends_with(".json") || name.ends_with(".store");
+            name.starts_with(&names.prefix) && ours && !used.contains(&*name)
         })
         .map(|e| e.path())
         .collect();
@@ -273,14 +286,18 @@ pub struct Pending {
 }
 
 impl Pending {
-    /// Starts a new segment; `None` when the cache folder cannot be written (the check goes
-    /// on without leaving a state).
-    pub fn start(names: &Names) -> Option<Pending> {
+    /// Starts a new segment (`.json`) or store file (`.store`); `None` when the cache folder
+    /// cannot be written (the check goes on without leaving a state).
+    pub fn start(names: &Names, extension: &str) -> Option<Pending> {
         std::fs::create_dir_all(&names.folder).ok()?;
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
-        let name = format!("{}-{}-{nanos}.json", names.prefix, std::process::id());
+        let name = format!(
+            "{}-{}-{nanos}.{extension}",
+            names.prefix,
+            std::process::id()
+        );
         let target = names.folder.join(&name);
         let tmp = target.with_extension("tmp");
         // `create_new`: a symbolic link planted under this name is never followed.

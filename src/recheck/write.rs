@@ -34,14 +34,18 @@ impl Prepared {
     pub fn write(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
         let summary = self.summary();
         let start_segment = |store: &Option<(Cache, Names)>| {
-            store.as_ref().and_then(|(_, names)| Pending::start(names))
+            store
+                .as_ref()
+                .and_then(|(_, names)| Pending::start(names, "json"))
         };
         let (pending, placed, whole) = match &mut self.how {
             How::Unchanged { segments } => {
                 let mut doc = json::Document::start(out)?;
+                let mut run = Run::default();
                 for e in &self.state.findings {
-                    doc.finding(segments.text(e.segment, e.text.clone())?)?;
+                    run.push(e, &mut doc, segments)?;
                 }
+                run.flush(&mut doc, segments)?;
                 doc.finish(summary)?;
                 if let Some((cache, names)) = &self.store {
                     state::keep(cache, names, &self.state);
@@ -62,6 +66,7 @@ impl Prepared {
                 segments,
                 pieces,
                 found,
+                ..
             } => {
                 // Rewrite every text into one new segment when the old ones are mostly unused;
                 // else the new segment holds only the recomputed findings.
@@ -74,22 +79,29 @@ impl Prepared {
                         copy: pending.as_mut(),
                     };
                     let mut doc = json::Document::start(&mut tee)?;
+                    let mut run = Run::default();
                     for (piece, e) in pieces.iter().zip(&self.state.findings) {
                         match piece {
-                            Piece::Old => doc.finding(segments.text(e.segment, e.text.clone())?)?,
-                            Piece::New(i) => doc.finding(&json::finding_text(data, &found[*i]))?,
+                            Piece::Old => run.push(e, &mut doc, segments)?,
+                            Piece::New(i) => {
+                                run.flush(&mut doc, segments)?;
+                                doc.finding(&json::finding_text(data, &found[*i]))?;
+                            }
                         }
                     }
+                    run.flush(&mut doc, segments)?;
                     placed = doc.finish(summary)?;
                 } else {
                     let mut doc = json::Document::start(out)?;
+                    let mut run = Run::default();
                     for (piece, e) in pieces.iter().zip(&self.state.findings) {
                         match piece {
                             Piece::Old => {
-                                doc.finding(segments.text(e.segment, e.text.clone())?)?;
+                                run.push(e, &mut doc, segments)?;
                                 placed.push(e.text.clone());
                             }
                             Piece::New(i) => {
+                                run.flush(&mut doc, segments)?;
                                 let text = json::finding_text(data, &found[*i]);
                                 doc.finding(&text)?;
                                 if let Some(p) = &mut pending {
@@ -100,6 +112,7 @@ impl Prepared {
                             }
                         }
                     }
+                    run.flush(&mut doc, segments)?;
                     doc.finish(summary)?;
                 }
                 (pending, placed, whole)
@@ -167,10 +180,86 @@ impl Prepared {
             }
         }
         state.segments = segments;
+        let stored = match &self.how {
+            How::Full {
+                data, first_text, ..
+            } => Store::write_all(names, data, &family_roots(data), *first_text),
+            How::Partial { data, families, .. } => {
+                state
+                    .store
+                    .write_families(names, data, &family_roots(data), families)
+            }
+            How::Unchanged { .. } => Some(state.store.clone()),
+        };
+        // Without its records, the next run checks everything.
+        let Some(stored) = stored else {
+            return;
+        };
+        state.store = stored;
         state::keep(cache, names, state);
         self.timings.push(Timing::since(
             "recheck: keep the state for the next run",
             step,
         ));
+    }
+}
+
+/// Previous findings on their way into a report, gathered while their texts lie back to back in
+/// one segment, separated as a report separates them (most of a re-check's report): each run
+/// goes out in one write rather than one a finding.
+#[derive(Default)]
+struct Run {
+    segment: u32,
+    texts: Vec<std::ops::Range<u64>>,
+}
+
+/// Longer runs are written in several: a run's text is read whole.
+const RUN_BYTES: u64 = 4 << 20;
+
+impl Run {
+    /// Adds a previous finding, first writing out the run so far when it does not continue it.
+    fn push(
+        &mut self,
+        e: &Entry,
+        doc: &mut json::Document,
+        segments: &mut Segments,
+    ) -> std::io::Result<()> {
+        let continues = match (self.texts.first(), self.texts.last()) {
+            (Some(first), Some(last)) => {
+                e.segment == self.segment
+                    && e.text.start == last.end + json::Document::SEPARATOR.len() as u64
+                    && e.text.end - first.start <= RUN_BYTES
+            }
+            _ => true,
+        };
+        if !continues {
+            self.flush(doc, segments)?;
+        }
+        self.segment = e.segment;
+        self.texts.push(e.text.clone());
+        Ok(())
+    }
+
+    /// Writes out the run so far.
+    fn flush(&mut self, doc: &mut json::Document, segments: &mut Segments) -> std::io::Result<()> {
+        let (Some(first), Some(last)) = (self.texts.first(), self.texts.last()) else {
+            return Ok(());
+        };
+        let start = first.start;
+        let bytes = segments.text(self.segment, start..last.end)?;
+        let separated = self.texts.windows(2).all(|pair| {
+            let gap = (pair[0].end - start) as usize..(pair[1].start - start) as usize;
+            &bytes[gap] == json::Document::SEPARATOR
+        });
+        if separated {
+            let relative = self.texts.iter().map(|t| t.start - start..t.end - start);
+            doc.findings_run(bytes, relative)?;
+        } else {
+            for t in &self.texts {
+                doc.finding(&bytes[(t.start - start) as usize..(t.end - start) as usize])?;
+            }
+        }
+        self.texts.clear();
+        Ok(())
     }
 }

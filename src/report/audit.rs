@@ -643,6 +643,8 @@ mod tests {
         for (k, source) in [0u32, 3, 50_000, 99_999].into_iter().enumerate() {
             data.claims.push(Claim {
                 id: format!("c{k}"),
+                id_written: true,
+                quote_start: None,
                 span,
                 source: SourceIdx(source),
                 subject: Spanned {

@@ -149,6 +149,29 @@ impl<'w> Document<'w> {
         Ok(())
     }
 
+    /// Appends findings that an earlier document of this shape wrote back to back: `bytes`
+    /// runs from the first one's text to the last one's, with the separators between them, and
+    /// `texts` says where each text lies in `bytes`.
+    pub fn findings_run(
+        &mut self,
+        bytes: &[u8],
+        texts: impl Iterator<Item = std::ops::Range<u64>>,
+    ) -> std::io::Result<()> {
+        self.write(if self.placed.is_empty() {
+            b"\n"
+        } else {
+            b",\n"
+        })?;
+        let start = self.written;
+        self.write(bytes)?;
+        self.placed
+            .extend(texts.map(|t| start + t.start..start + t.end));
+        Ok(())
+    }
+
+    /// The separator between two findings' texts.
+    pub const SEPARATOR: &'static [u8] = b",\n";
+
     /// Closes the list, writes the summary, and gives where each finding's text lies.
     pub fn finish(mut self, s: Summary) -> std::io::Result<Vec<std::ops::Range<u64>>> {
         if !self.placed.is_empty() {

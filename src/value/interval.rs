@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// One end of an [`Interval`].
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Bound {
     /// No limit on this side (`more than 100` has no upper bound).
     Unbounded,
@@ -31,7 +31,7 @@ impl Bound {
 }
 
 /// A set of numbers `low..high`; `400` is the degenerate interval `[400, 400]`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Interval {
     pub low: Bound,
     pub high: Bound,

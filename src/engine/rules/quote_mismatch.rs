@@ -15,7 +15,6 @@ use rayon::prelude::*;
 
 use crate::engine::series::{claim_label, series_name};
 use crate::engine::{Context, Finding, Involved, RuleConfig};
-use crate::load::fields::string_content_start;
 use crate::model::{ClaimIdx, Dataset, PropertyType, Spanned, Value};
 use crate::source_map::Span;
 use crate::value::{
@@ -121,11 +120,10 @@ fn finding(
         claim.value_text.value
     );
     // Point at the first thing stated when the quote's text maps one to one onto the file.
-    let file_text = &data.files.file(quote.span.file).text;
-    let point = match string_content_start(file_text, quote.span.range(), &quote.value) {
+    let point = match claim.quote_start {
         Some(start) => Span::new(
             quote.span.file,
-            start + stated[0].range.start..start + stated[0].range.end,
+            start as usize + stated[0].range.start..start as usize + stated[0].range.end,
         ),
         None => quote.span,
     };

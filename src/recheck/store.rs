@@ -1,0 +1,305 @@
+//! The resolved records a partial re-check starts from, so that it neither reads nor resolves
+//! the files it does not check: the records that are not claims (one block), and the claims of
+//! each family (one block a family, its claims in load order). Blocks lie in store files beside
+//! the state; each is checked by its own length and BLAKE3 hash when read, so a re-check reads
+//! only the blocks it needs, and never uses one that does not match.
+//!
+//! A full check writes every block into one store file; a partial re-check writes the blocks of
+//! the families it rechecked into a new file and keeps the others where they are. When the files
+//! hold more than twice what is still used, or there are many, the next run writes one file.
+
+use std::collections::BTreeSet;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::state::{Names, Pending};
+use crate::model::{
+    Acceptance, Claim, Dataset, Entity, EntityIdx, NameMap, Property, RuleRecord, Source,
+};
+use crate::source_map::{FileId, with_whole_spans};
+
+/// Where the resolved records are.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Store {
+    /// The store files' names and lengths.
+    pub files: Vec<(String, u64)>,
+    /// The records that are not claims.
+    pub definitions: Option<Block>,
+    /// Each family's claims, by the index of its root entity, sorted.
+    pub families: Vec<(u32, Block)>,
+}
+
+/// Bytes in a store file, and their hash.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Block {
+    pub file: u32,
+    pub at: u64,
+    pub len: u64,
+    pub hash: [u8; 32],
+}
+
+/// The resolved records that are not claims, as stored.
+#[derive(Serialize)]
+struct DefinitionsOut<'a> {
+    sources: &'a [Source],
+    entities: &'a [Entity],
+    properties: &'a [Property],
+    rules: &'a [RuleRecord],
+    accepted: &'a [Acceptance],
+    entity_names: &'a NameMap<EntityIdx>,
+    /// The text copies: their place in the source map and path.
+    texts: Vec<(FileId, &'a Path)>,
+}
+
+/// [`DefinitionsOut`], read back.
+#[derive(Deserialize)]
+pub struct Definitions {
+    pub sources: Vec<Source>,
+    pub entities: Vec<Entity>,
+    pub properties: Vec<Property>,
+    pub rules: Vec<RuleRecord>,
+    pub accepted: Vec<Acceptance>,
+    pub entity_names: NameMap<EntityIdx>,
+    pub texts: Vec<(FileId, PathBuf)>,
+}
+
+/// Families whose blocks are serialized together before being written: bounds the memory the
+/// serialized claims take at once.
+const FAMILIES_AT_ONCE: usize = 4096;
+
+impl Store {
+    fn used(&self) -> u64 {
+        let blocks = self
+            .definitions
+            .iter()
+            .chain(self.families.iter().map(|(_, b)| b));
+        blocks.map(|b| b.len).sum()
+    }
+
+    /// Whether the next store should be written whole: the files hold mostly blocks no longer
+    /// used, or there are many.
+    fn wants_compaction(&self) -> bool {
+        let total: u64 = self.files.iter().map(|(_, len)| len).sum();
+        self.files.len() >= 32 || total > 2 * self.used() + (1 << 20)
+    }
+
+    /// The block of a family's claims.
+    pub fn family(&self, root: u32) -> Option<&Block> {
+        let i = self
+            .families
+            .binary_search_by_key(&root, |(f, _)| *f)
+            .ok()?;
+        Some(&self.families[i].1)
+    }
+
+    /// Every block of a full check: the records that are not claims of `data`, the text copies
+    /// (files from `first_text` on), and every family's claims. `None` when the store cannot
+    /// be written.
+    pub fn write_all(
+        names: &Names,
+        data: &Dataset,
+        roots: &[u32],
+        first_text: usize,
+    ) -> Option<Store> {
+        let mut out = Writer::start(names)?;
+        let definitions = DefinitionsOut {
+            sources: &data.sources,
+            entities: &data.entities,
+            properties: &data.properties,
+            rules: &data.rules,
+            accepted: &data.accepted,
+            entity_names: &data.entity_names,
+            texts: data
+                .files
+                .files()
+                .skip(first_text)
+                .map(|(id, f)| (id, f.path.as_path()))
+                .collect(),
+        };
+        let definitions = out.block(&encode(&definitions)?)?;
+        let mut order: Vec<u32> = (0..data.claims.len() as u32).collect();
+        order.par_sort_unstable_by_key(|&i| {
+            (roots[data.claims[i as usize].subject.value.index()], i)
+        });
+        let groups: Vec<&[u32]> = order
+            .chunk_by(|&a, &b| {
+                let root = |i: u32| roots[data.claims[i as usize].subject.value.index()];
+                root(a) == root(b)
+            })
+            .collect();
+        let mut families = Vec::with_capacity(groups.len());
+        for batch in groups.chunks(FAMILIES_AT_ONCE) {
+            let encoded: Vec<Option<Vec<u8>>> = batch
+                .par_iter()
+                .map(|group| {
+                    let claims: Vec<&Claim> =
+                        group.iter().map(|&i| &data.claims[i as usize]).collect();
+                    encode(&claims)
+                })
+                .collect();
+            for (group, bytes) in batch.iter().zip(encoded) {
+                let root = roots[data.claims[group[0] as usize].subject.value.index()];
+                families.push((root, out.block(&bytes?)?));
+            }
+        }
+        Some(Store {
+            files: vec![out.finish()?],
+            definitions: Some(definitions),
+            families,
+        })
+    }
+
+    /// This store with the blocks of `rechecked` families replaced by their claims in `data`
+    /// (a partial re-check's: in load order; families left without claims have no block).
+    /// The new blocks go in a new file; all of them, when the files want compacting.
+    pub fn write_families(
+        &self,
+        names: &Names,
+        data: &Dataset,
+        roots: &[u32],
+        rechecked: &BTreeSet<u32>,
+    ) -> Option<Store> {
+        let mut out = Writer::start(names)?;
+        let compact = self.wants_compaction();
+        let mut reader = Reader::new(names, self);
+        let mut copy = |block: &Block, out: &mut Writer| match compact {
+            true => out.block(&reader.bytes(block)?),
+            false => Some(*block),
+        };
+        let definitions = match &self.definitions {
+            Some(block) => Some(copy(block, &mut out)?),
+            None => None,
+        };
+        let mut by_family: std::collections::BTreeMap<u32, Vec<&Claim>> =
+            rechecked.iter().map(|&f| (f, Vec::new())).collect();
+        for claim in &data.claims {
+            if let Some(claims) = by_family.get_mut(&roots[claim.subject.value.index()]) {
+                claims.push(claim);
+            }
+        }
+        let mut families = Vec::with_capacity(self.families.len() + rechecked.len());
+        for (root, block) in &self.families {
+            if !rechecked.contains(root) {
+                families.push((*root, copy(block, &mut out)?));
+            }
+        }
+        for (root, claims) in by_family {
+            if !claims.is_empty() {
+                families.push((root, out.block(&encode(&claims)?)?));
+            }
+        }
+        families.sort_unstable_by_key(|(root, _)| *root);
+        let written = out.finish()?;
+        let files = if compact {
+            vec![written]
+        } else {
+            self.files.iter().cloned().chain([written]).collect()
+        };
+        // Blocks copied unchanged keep their file's number; a compacted store has one file.
+        let newest = files.len() as u32 - 1;
+        let renumber = |mut block: Block, fresh: bool| {
+            if fresh || compact {
+                block.file = newest;
+            }
+            block
+        };
+        Some(Store {
+            files,
+            definitions: definitions.map(|b| renumber(b, compact)),
+            families: families
+                .into_iter()
+                .map(|(root, b)| (root, renumber(b, rechecked.contains(&root))))
+                .collect(),
+        })
+    }
+
+    /// The names of its files, for removing those no longer used.
+    pub fn file_names(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(|(name, _)| name.as_str())
+    }
+}
+
+fn encode<T: Serialize>(value: &T) -> Option<Vec<u8>> {
+    with_whole_spans(|| postcard::to_stdvec(value).ok())
+}
+
+/// A store file being written; blocks are placed in it as they come.
+struct Writer {
+    file: Pending,
+}
+
+impl Writer {
+    fn start(names: &Names) -> Option<Writer> {
+        Some(Writer {
+            file: Pending::start(names, "store")?,
+        })
+    }
+
+    fn block(&mut self, bytes: &[u8]) -> Option<Block> {
+        let at = self.file.len();
+        self.file.write_all(bytes).ok()?;
+        Some(Block {
+            file: 0,
+            at,
+            len: bytes.len() as u64,
+            hash: *blake3::hash(bytes).as_bytes(),
+        })
+    }
+
+    fn finish(self) -> Option<(String, u64)> {
+        let segment = self.file.finish()?;
+        Some((segment.name, segment.len))
+    }
+}
+
+/// Reads blocks, opening each store file once.
+pub struct Reader<'s> {
+    folder: PathBuf,
+    store: &'s Store,
+    open: Vec<Option<std::fs::File>>,
+}
+
+impl<'s> Reader<'s> {
+    pub fn new(names: &Names, store: &'s Store) -> Reader<'s> {
+        Reader {
+            folder: names.folder().to_path_buf(),
+            store,
+            open: (0..store.files.len()).map(|_| None).collect(),
+        }
+    }
+
+    /// A block's bytes, when they are what the store says.
+    fn bytes(&mut self, block: &Block) -> Option<Vec<u8>> {
+        let i = block.file as usize;
+        let (name, len) = self.store.files.get(i)?;
+        if block.at.checked_add(block.len)? > *len {
+            return None;
+        }
+        if self.open[i].is_none() {
+            self.open[i] = Some(std::fs::File::open(self.folder.join(name)).ok()?);
+        }
+        let file = self.open[i].as_mut()?;
+        file.seek(SeekFrom::Start(block.at)).ok()?;
+        let mut bytes = vec![0; usize::try_from(block.len).ok()?];
+        file.read_exact(&mut bytes).ok()?;
+        (blake3::hash(&bytes).as_bytes() == &block.hash).then_some(bytes)
+    }
+
+    /// The records that are not claims.
+    pub fn definitions(&mut self) -> Option<Definitions> {
+        let bytes = self.bytes(&self.store.definitions?)?;
+        with_whole_spans(|| postcard::from_bytes(&bytes).ok())
+    }
+
+    /// A family's claims, in load order (none when it has no block).
+    pub fn family(&mut self, root: u32) -> Option<Vec<Claim>> {
+        let Some(block) = self.store.family(root).copied() else {
+            return Some(Vec::new());
+        };
+        let bytes = self.bytes(&block)?;
+        with_whole_spans(|| postcard::from_bytes(&bytes).ok())
+    }
+}
