@@ -265,3 +265,46 @@ fn one_recheck_state_a_data_set_whatever_the_options() {
     assert_eq!(on("2026-01-01"), first);
     assert_eq!(segments(&data), 2);
 }
+
+/// Edit after edit, each a partial re-check: the segment and store files the re-checks add do
+/// not pile up (`recheck::store`'s unit tests compact a store of many families), and every
+/// report is still what a check from scratch prints.
+#[test]
+fn many_rechecks_keep_the_cache_bounded_and_the_report_right() {
+    let (_dir, data) = example_copy();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .filter(|p| std::fs::read_to_string(p).unwrap().contains("[[claim]]"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 5);
+    let count = |extension: &str| {
+        entries(&data)
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == extension))
+            .count()
+    };
+    check(&data, &[]);
+    let mut partial = 0;
+    for i in 0..20 {
+        // A comment appended: the file's claims are checked again, and nothing else changes.
+        let file = &files[(i * 7) % files.len()];
+        let text = std::fs::read_to_string(file).unwrap();
+        std::fs::write(file, format!("{text}\n# edit {i}\n")).unwrap();
+        let output = crosscheck_command()
+            .args(["check", "--today", TODAY, "--format", "json", "--timings"])
+            .arg(&data)
+            .output()
+            .unwrap();
+        let how = String::from_utf8_lossy(&output.stderr);
+        partial += usize::from(how.contains("recheck: partial"));
+        assert_eq!(stdout(&output), check(&data, &["--no-cache"]), "edit {i}");
+        assert!(count("store") <= 8 && count("json") <= 8, "edit {i}");
+    }
+    assert!(
+        partial == 20,
+        "only {partial} of 20 runs were partial re-checks"
+    );
+}

@@ -72,18 +72,14 @@ const FAMILIES_AT_ONCE: usize = 4096;
 
 impl Store {
     fn used(&self) -> u64 {
-        let blocks = self
-            .definitions
-            .iter()
-            .chain(self.families.iter().map(|(_, b)| b));
-        blocks.map(|b| b.len).sum()
+        self.blocks().map(|b| b.len).sum()
     }
 
     /// Whether the next store should be written whole: the files hold mostly blocks no longer
     /// used, or there are many.
     fn wants_compaction(&self) -> bool {
         let total: u64 = self.files.iter().map(|(_, len)| len).sum();
-        self.files.len() >= 32 || total > 2 * self.used() + (1 << 20)
+        self.files.len() >= 8 || total > 2 * self.used() + (1 << 20)
     }
 
     /// The block of a family's claims.
@@ -193,27 +189,60 @@ impl Store {
         }
         families.sort_unstable_by_key(|(root, _)| *root);
         let written = out.finish()?;
-        let files = if compact {
-            vec![written]
-        } else {
-            self.files.iter().cloned().chain([written]).collect()
-        };
-        // Blocks copied unchanged keep their file's number; a compacted store has one file.
-        let newest = files.len() as u32 - 1;
-        let renumber = |mut block: Block, fresh: bool| {
-            if fresh || compact {
-                block.file = newest;
-            }
-            block
-        };
-        Some(Store {
-            files,
-            definitions: definitions.map(|b| renumber(b, compact)),
+        // The new blocks, and every block when compacting, are in the new file.
+        let newest = self.files.len() as u32;
+        let mut store = Store {
+            files: self.files.iter().cloned().chain([written]).collect(),
+            definitions: definitions.map(|mut b| {
+                b.file = if compact { newest } else { b.file };
+                b
+            }),
             families: families
                 .into_iter()
-                .map(|(root, b)| (root, renumber(b, rechecked.contains(&root))))
+                .map(|(root, mut b)| {
+                    if compact || rechecked.contains(&root) {
+                        b.file = newest;
+                    }
+                    (root, b)
+                })
                 .collect(),
-        })
+        };
+        store.drop_unused_files();
+        Some(store)
+    }
+
+    /// Leaves out the files no block is in (their blocks were all written again since).
+    fn drop_unused_files(&mut self) {
+        let mut used = vec![false; self.files.len()];
+        for block in self.blocks() {
+            used[block.file as usize] = true;
+        }
+        let mut renumber = vec![0; self.files.len()];
+        let mut kept = 0;
+        for (i, &u) in used.iter().enumerate() {
+            renumber[i] = kept;
+            kept += u32::from(u);
+        }
+        let mut i = 0;
+        self.files.retain(|_| {
+            i += 1;
+            used[i - 1]
+        });
+        for block in self.blocks_mut() {
+            block.file = renumber[block.file as usize];
+        }
+    }
+
+    fn blocks(&self) -> impl Iterator<Item = &Block> {
+        self.definitions
+            .iter()
+            .chain(self.families.iter().map(|(_, b)| b))
+    }
+
+    fn blocks_mut(&mut self) -> impl Iterator<Item = &mut Block> {
+        self.definitions
+            .iter_mut()
+            .chain(self.families.iter_mut().map(|(_, b)| b))
     }
 
     /// The names of its files, for removing those no longer used.
@@ -301,5 +330,99 @@ impl<'s> Reader<'s> {
         };
         let bytes = self.bytes(&block)?;
         with_whole_spans(|| postcard::from_bytes(&bytes).ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::family_roots;
+    use crate::load::cache::Cache;
+
+    /// A data set of `families` entities, each a family of its own with two claims.
+    fn data_set(dir: &Path, families: usize) -> Dataset {
+        let mut text = String::from(
+            "[[property]]\nid = \"fighters\"\ntype = \"quantity\"\n\n\
+             [[source]]\nid = \"s\"\ntitle = \"S\"\npublished = 2024-01-01\n",
+        );
+        for i in 0..families {
+            text += &format!("\n[[entity]]\nid = \"e{i}\"\nname = \"Group {i}\"\n");
+            for value in [100 + i, 200 + i] {
+                text += &format!(
+                    "\n[[claim]]\nsubject = \"e{i}\"\nproperty = \"fighters\"\nvalue = {value}\n"
+                );
+            }
+        }
+        std::fs::write(dir.join("data.toml"), text).unwrap();
+        crate::load::load(&[dir.to_path_buf()]).expect("the data set loads")
+    }
+
+    fn ids(claims: &[Claim]) -> Vec<&str> {
+        claims.iter().map(|c| c.id.as_str()).collect()
+    }
+
+    #[test]
+    fn blocks_read_back_what_was_written_across_rechecks_and_compaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = data_set(dir.path(), 12);
+        let roots = family_roots(&data);
+        let names = Names::new(&Cache::new(&dir.path().join("cache")), dir.path());
+        let first_text = data.files.files().count();
+        let mut store = Store::write_all(&names, &data, &roots, first_text).unwrap();
+        assert_eq!((store.files.len(), store.families.len()), (1, 12));
+        let mut compacted = false;
+        // Each re-check writes two other families again: their blocks move to a new file, and
+        // the first file stays in use for the others, until the store is compacted.
+        for round in 0..12u32 {
+            let rechecked: BTreeSet<u32> = [round % 12, (round * 5 + 1) % 12].into();
+            let before = store.files.len();
+            store = store
+                .write_families(&names, &data, &roots, &rechecked)
+                .unwrap();
+            compacted |= before > 1 && store.files.len() == 1;
+            assert!(
+                store.files.len() <= 8,
+                "round {round}: {}",
+                store.files.len()
+            );
+            let mut reader = Reader::new(&names, &store);
+            let defs = reader.definitions().expect("the definitions read back");
+            assert_eq!(defs.entities.len(), 12);
+            for family in 0..12u32 {
+                let claims = reader.family(family).expect("a sound block");
+                assert_eq!(
+                    ids(&claims),
+                    [
+                        format!("s/e{family}.fighters"),
+                        format!("s/e{family}.fighters~2")
+                    ]
+                );
+                assert!(claims.iter().all(|c| !c.id_written));
+                assert_eq!(claims[0].value_text.span.file, data.claims[0].span.file);
+            }
+        }
+        assert!(compacted, "the store was never compacted");
+    }
+
+    #[test]
+    fn a_damaged_block_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = data_set(dir.path(), 3);
+        let roots = family_roots(&data);
+        let names = Names::new(&Cache::new(&dir.path().join("cache")), dir.path());
+        let store = Store::write_all(&names, &data, &roots, data.files.files().count()).unwrap();
+        let path = names.folder().join(&store.files[0].0);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let block = store.family(1).unwrap();
+        bytes[block.at as usize + 1] ^= 1;
+        std::fs::write(&path, bytes).unwrap();
+        let mut reader = Reader::new(&names, &store);
+        assert!(reader.family(0).is_some());
+        assert!(reader.family(1).is_none(), "a flipped byte");
+        std::fs::write(&path, b"").unwrap();
+        assert!(
+            Reader::new(&names, &store).definitions().is_none(),
+            "an emptied file"
+        );
     }
 }
