@@ -280,10 +280,16 @@ pub struct Pending {
     name: String,
     tmp: PathBuf,
     target: PathBuf,
-    file: Option<std::io::BufWriter<std::fs::File>>,
+    file: Option<std::fs::File>,
+    /// Bytes not yet hashed and written: they go in large chunks, which BLAKE3 hashes several
+    /// times faster than a finding's worth at a time.
+    buffer: Vec<u8>,
     hasher: blake3::Hasher,
     len: u64,
 }
+
+/// How much [`Pending`] gathers before hashing and writing.
+const PENDING_CHUNK: usize = 1 << 20;
 
 impl Pending {
     /// Starts a new segment (`.json`) or store file (`.store`); `None` when the cache folder
@@ -310,7 +316,8 @@ impl Pending {
             name,
             tmp,
             target,
-            file: Some(std::io::BufWriter::with_capacity(1 << 20, file)),
+            file: Some(file),
+            buffer: Vec::with_capacity(PENDING_CHUNK),
             hasher: blake3::Hasher::new(),
             len: 0,
         })
@@ -323,10 +330,9 @@ impl Pending {
 
     /// Renames the segment into place; `None` when it could not be written whole.
     pub fn finish(mut self) -> Option<Segment> {
-        let file = self.file.take()?;
-        file.into_inner()
-            .ok()
-            .and_then(|_| std::fs::rename(&self.tmp, &self.target).ok())?;
+        self.write_buffer();
+        self.file.take()?;
+        std::fs::rename(&self.tmp, &self.target).ok()?;
         Some(Segment {
             name: self.name.clone(),
             len: self.len,
@@ -335,15 +341,26 @@ impl Pending {
     }
 }
 
-impl Write for Pending {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        // A failing cache file must not fail the report: it is dropped, and no state is kept.
+impl Pending {
+    /// Hashes and writes what was gathered. A failing cache file must not fail the report: it
+    /// is dropped, and no state is kept.
+    fn write_buffer(&mut self) {
+        self.hasher.update_rayon(&self.buffer);
         if let Some(file) = &mut self.file
-            && file.write_all(buf).is_err()
+            && file.write_all(&self.buffer).is_err()
         {
             self.file = None;
         }
-        self.hasher.update(buf);
+        self.buffer.clear();
+    }
+}
+
+impl Write for Pending {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.buffer.extend_from_slice(buf);
+        if self.buffer.len() >= PENDING_CHUNK {
+            self.write_buffer();
+        }
         self.len += buf.len() as u64;
         Ok(buf.len())
     }
