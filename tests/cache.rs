@@ -159,7 +159,7 @@ fn recheck_files(data: &Path) -> RecheckFiles {
             .cloned()
             .collect()
     };
-    let (state, segments, stores) = (with("bin"), with("json"), with("store"));
+    let (state, segments, stores) = (with("state"), with("json"), with("store"));
     assert_eq!(added.len(), 3, "a state, a segment and a store: {added:?}");
     assert_eq!((state.len(), segments.len(), stores.len()), (1, 1, 1));
     RecheckFiles {
@@ -307,4 +307,64 @@ fn many_rechecks_keep_the_cache_bounded_and_the_report_right() {
         partial == 20,
         "only {partial} of 20 runs were partial re-checks"
     );
+}
+
+/// The data set's own cache keeps only what serves: entries of file contents that are gone,
+/// temporary files left by killed runs and other builds' folders are removed; a folder named
+/// with `--cache-dir`, which other data sets may share, is left alone.
+#[test]
+fn the_cache_does_not_keep_what_no_longer_serves() {
+    let (_dir, data) = example_copy();
+    let file = data.join("weekly-blitz-2021-02-11.toml");
+    let original = std::fs::read_to_string(&file).unwrap();
+    check_human(&data, &[]);
+    let first = entries(&data);
+    let build = first[0].parent().unwrap().to_path_buf();
+    let other_build = build.with_file_name("0.0.1+0123456789abcdef");
+    std::fs::create_dir_all(&other_build).unwrap();
+    std::fs::write(other_build.join("old.bin"), b"old").unwrap();
+    let old_tmp = build.join(".leftover.tmp");
+    let fresh_tmp = build.join(".running.tmp");
+    for tmp in [&old_tmp, &fresh_tmp] {
+        std::fs::write(tmp, b"partial").unwrap();
+    }
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    std::fs::File::options()
+        .write(true)
+        .open(&old_tmp)
+        .unwrap()
+        .set_modified(two_hours_ago)
+        .unwrap();
+
+    let shared = tempfile::tempdir().unwrap();
+    let shared_arg = shared.path().to_str().unwrap();
+    check_human(&data, &["--cache-dir", shared_arg]);
+    std::fs::write(&file, original.replacen("6,000", "5,000", 1)).unwrap();
+    check_human(&data, &["--cache-dir", shared_arg]);
+    check_human(&data, &[]);
+    let now = entries(&data);
+    assert_eq!(now.len(), first.len() + 1, "one new entry: {now:?}");
+    assert!(!old_tmp.exists() && fresh_tmp.exists());
+    assert!(!other_build.exists());
+    std::fs::write(&file, &original).unwrap();
+    check_human(&data, &[]);
+    let removed: Vec<_> = now.iter().filter(|p| !p.exists()).collect();
+    assert_eq!(
+        removed.len(),
+        1,
+        "the edited content's entry goes: {removed:?}"
+    );
+    assert_eq!(
+        entries(&data).len(),
+        first.len() + 1,
+        "the fresh .tmp stays"
+    );
+
+    // The shared folder keeps the entries of both contents.
+    check_human(&data, &["--cache-dir", shared_arg]);
+    let shared_entries = std::fs::read_dir(shared.path())
+        .unwrap()
+        .flat_map(|b| std::fs::read_dir(b.unwrap().path()).unwrap())
+        .count();
+    assert_eq!(shared_entries, first.len() + 1);
 }

@@ -23,6 +23,10 @@ use crate::source_map::{FileId, with_file};
 pub const CACHE_DIR: &str = ".crosscheck-cache";
 
 const MAGIC: &[u8; 8] = b"XCHKRAW1";
+/// The extension of a file's entry.
+const RECORDS: &str = "bin";
+/// The extension of a named entry.
+const NAMED: &str = "state";
 /// This build: the package version and a fingerprint of its source (see build.rs).
 const BUILD: &str = concat!(
     env!("CARGO_PKG_VERSION"),
@@ -37,7 +41,7 @@ pub struct Cache {
 }
 
 /// The key of a file's entry: its content and this build.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Key(pub blake3::Hash);
 
 impl Cache {
@@ -65,12 +69,14 @@ impl Cache {
         Key(hasher.finalize())
     }
 
-    fn path(&self, key: Key) -> PathBuf {
-        self.dir.join(format!("{}.bin", key.0.to_hex()))
+    /// A file's entry, or a named one (see [`Cache::named`]).
+    fn path(&self, key: Key, named: bool) -> PathBuf {
+        let extension = if named { NAMED } else { RECORDS };
+        self.dir.join(format!("{}.{extension}", key.0.to_hex()))
     }
 
     /// The key of an entry that is not a file's records but something else this build keeps,
-    /// named by `name`.
+    /// named by `name` ([`Cache::get_named`], [`Cache::put_named`]).
     pub fn named(name: &str) -> Key {
         Cache::key(&format!("\0named\0{name}"))
     }
@@ -82,14 +88,14 @@ impl Cache {
 
     /// The cached records of a file, or `None` when there is no sound entry for it.
     pub fn get(&self, key: Key, file: FileId) -> Option<RawFile> {
-        let bytes = std::fs::read(self.path(key)).ok()?;
+        let bytes = std::fs::read(self.path(key, false)).ok()?;
         let payload = check_entry(&bytes, key)?;
         with_file(file, || postcard::from_bytes(payload).ok())
     }
 
-    /// The payload of a sound entry.
-    pub fn get_bytes(&self, key: Key) -> Option<Vec<u8>> {
-        let mut bytes = std::fs::read(self.path(key)).ok()?;
+    /// The payload of a sound named entry.
+    pub fn get_named(&self, key: Key) -> Option<Vec<u8>> {
+        let mut bytes = std::fs::read(self.path(key, true)).ok()?;
         let len = check_entry(&bytes, key)?.len();
         Some(bytes.split_off(bytes.len() - len))
     }
@@ -97,12 +103,16 @@ impl Cache {
     /// Stores a file's records; failures are ignored (the cache only saves time).
     pub fn put(&self, key: Key, raw: &RawFile) {
         if let Ok(payload) = postcard::to_stdvec(raw) {
-            self.put_bytes(key, &payload);
+            self.put_bytes(key, &payload, false);
         }
     }
 
-    /// Stores a payload under `key`; failures are ignored.
-    pub fn put_bytes(&self, key: Key, payload: &[u8]) {
+    /// Stores a named entry; failures are ignored.
+    pub fn put_named(&self, key: Key, payload: &[u8]) {
+        self.put_bytes(key, payload, true);
+    }
+
+    fn put_bytes(&self, key: Key, payload: &[u8], named: bool) {
         let mut entry = Vec::with_capacity(payload.len() + 80);
         entry.extend_from_slice(MAGIC);
         entry.extend_from_slice(&(BUILD.len() as u32).to_le_bytes());
@@ -111,12 +121,12 @@ impl Cache {
         entry.extend_from_slice(&(payload.len() as u64).to_le_bytes());
         entry.extend_from_slice(blake3::hash(payload).as_bytes());
         entry.extend_from_slice(payload);
-        let _ = self.write(key, &entry);
+        let _ = self.write(key, &entry, named);
     }
 
-    fn write(&self, key: Key, entry: &[u8]) -> std::io::Result<()> {
+    fn write(&self, key: Key, entry: &[u8], named: bool) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
-        let target = self.path(key);
+        let target = self.path(key, named);
         // A name no other writer uses, so concurrent runs never write into the same file.
         let unique = format!(
             ".{}.{}.{:?}.tmp",
@@ -137,6 +147,53 @@ impl Cache {
             let _ = std::fs::remove_file(&tmp);
         }
         result
+    }
+}
+
+impl Cache {
+    /// Removes what no longer serves, after a run that knows every data file's key (`used`):
+    /// the entries of files that no longer have that content, temporary files that runs killed
+    /// while writing left over an hour ago, and the folders of other builds (a cache restored
+    /// after an upgrade). Only for a data set's own cache folder: one named with `--cache-dir`
+    /// may serve other data sets. Named entries, segment and store files are not touched (the
+    /// re-check keeps those itself). Best effort, like every write.
+    pub fn prune(&self, used: &std::collections::HashSet<Key>) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let stale = if let Some(hex) = name.strip_suffix(&format!(".{RECORDS}")) {
+                blake3::Hash::from_hex(hex).is_ok_and(|hash| !used.contains(&Key(hash)))
+            } else if name.ends_with(".tmp") {
+                entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|modified| modified < hour_ago)
+            } else {
+                false
+            };
+            if stale {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        let Some(root) = self.dir.parent() else {
+            return;
+        };
+        for other in std::fs::read_dir(root)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+        {
+            // Build folders are named `<version>+<source hash>`; nothing else is removed.
+            let name = other.file_name();
+            let is_build = name.to_string_lossy().contains('+');
+            if is_build && other.path() != self.dir && other.file_type().is_ok_and(|t| t.is_dir()) {
+                let _ = std::fs::remove_dir_all(other.path());
+            }
+        }
     }
 }
 
@@ -179,7 +236,7 @@ mod tests {
     const TEXT: &str = "[[source]]\nid = \"a\"\ntitle = \"A\"\n";
 
     fn entry_path(cache: &Cache) -> PathBuf {
-        cache.path(Cache::key(TEXT))
+        cache.path(Cache::key(TEXT), false)
     }
 
     #[test]

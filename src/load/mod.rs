@@ -63,7 +63,7 @@ pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, Lo
     let mut begun = begin(paths, options);
     let step = Instant::now();
     let cache = begun.cache.as_ref();
-    let parsed: Vec<(SourceFile, parse::RawFile)> = begun
+    let (parsed, keys): (Vec<(SourceFile, parse::RawFile)>, Vec<Option<cache::Key>>) = begun
         .found
         .files
         .par_iter()
@@ -71,10 +71,15 @@ pub fn load_with(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, Lo
         .map(|(i, path)| {
             let id = begun.file_id(i);
             let (file, problem) = read_source(id, path);
-            let raw = problem.unwrap_or_else(|| parse_cached(id, &file.text, cache));
-            (file, raw)
+            let key = cache.map(|_| cache::Cache::key(&file.text));
+            let raw = problem.unwrap_or_else(|| match key {
+                Some(key) => parse_keyed(id, &file.text, key, cache),
+                None => parse::parse_file(id, &file.text),
+            });
+            ((file, raw), key)
         })
-        .collect();
+        .unzip();
+    begun.prune_cache(keys.into_iter().flatten());
     begun
         .data
         .timings
@@ -89,9 +94,19 @@ pub(crate) struct Begun {
     pub data: Dataset,
     pub errors: Vec<Diagnostic>,
     pub cache: Option<cache::Cache>,
+    /// Whether `cache` is the data set's own folder (not one named with `--cache-dir`, which
+    /// may serve other data sets too).
+    pub own_cache: bool,
 }
 
 impl Begun {
+    /// Prunes the data set's own cache ([`cache::Cache::prune`]), given every data file's key.
+    pub fn prune_cache(&self, keys: impl Iterator<Item = cache::Key>) {
+        if let (Some(cache), true) = (&self.cache, self.own_cache) {
+            cache.prune(&keys.collect());
+        }
+    }
+
     /// The id the `i`th data file gets (the settings file, when there is one, comes first).
     pub fn file_id(&self, i: usize) -> FileId {
         FileId((self.data.files.files().count() + i) as u32)
@@ -139,6 +154,7 @@ pub(crate) fn begin(paths: &[PathBuf], options: &LoadOptions) -> Begun {
         data,
         errors,
         cache,
+        own_cache: options.cache_dir.is_none(),
     }
 }
 
@@ -246,16 +262,9 @@ pub(crate) fn read_source(id: FileId, path: &Path) -> (SourceFile, Option<parse:
     (file, raw)
 }
 
-/// A file's records from the cache when it holds them, else parsed (and then cached when the
-/// file has no errors: errors are reported afresh every run).
-pub(crate) fn parse_cached(id: FileId, text: &str, cache: Option<&cache::Cache>) -> parse::RawFile {
-    match cache {
-        Some(cache) => parse_keyed(id, text, cache::Cache::key(text), Some(cache)),
-        None => parse::parse_file(id, text),
-    }
-}
-
-/// [`parse_cached`] with the file's key already computed.
+/// A file's records from the cache when it holds them (under `key`, the file's
+/// [`cache::Cache::key`]), else parsed, and then cached when the file has no errors: errors are
+/// reported afresh every run.
 pub(crate) fn parse_keyed(
     id: FileId,
     text: &str,

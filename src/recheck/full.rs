@@ -42,6 +42,11 @@ pub(super) fn full(
         })
         .collect();
     let (parsed, file_records): (Vec<_>, Vec<_>) = parsed.into_iter().unzip();
+    begun.prune_cache(
+        file_records
+            .iter()
+            .map(|f| Key(blake3::Hash::from_bytes(f.content))),
+    );
     timings.push(Timing::since("load: parse", step));
     let data = load::finish(begun, parsed)?;
     let report = match engine::check(&data, options) {

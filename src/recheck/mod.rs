@@ -6,8 +6,10 @@
 //! a family (an entity and everything `part_of` it, with every claim about them) for most
 //! rules, a source for `unattributed`, no claims for `alias-suspect` and `circular-citation`.
 //! So when an edit changes only claims, the findings of the units whose claims it touched are
-//! recomputed, on a data set of just those units' files, and every other finding is copied
-//! from the previous report, byte for byte, in the report's order.
+//! recomputed, and every other finding is copied from the previous report, byte for byte, in
+//! the report's order. The recomputation starts from the resolved records the previous run
+//! stored ([`store`]): only the changed files are read and parsed, and only the units' claims
+//! are read back.
 //!
 //! Anything else takes the full check: no previous state, or one that is not sound; files added,
 //! removed or renamed; a changed record that is not a claim (a claim edit that moves a source

@@ -142,7 +142,7 @@ impl Names {
 
 /// The state for these options and its segments, when all are sound.
 pub fn read(cache: &Cache, names: &Names, options: &str) -> Option<(State, Segments)> {
-    let payload = cache.get_bytes(names.state)?;
+    let payload = cache.get_named(names.state)?;
     let state: State = postcard::from_bytes(&payload).ok()?;
     if state.options != options {
         return None;
@@ -250,7 +250,7 @@ pub fn keep(cache: &Cache, names: &Names, state: &State) {
     let Ok(payload) = postcard::to_stdvec(state) else {
         return;
     };
-    cache.put_bytes(names.state, &payload);
+    cache.put_named(names.state, &payload);
     let used: std::collections::HashSet<&str> = state
         .segments
         .iter()
