@@ -245,8 +245,13 @@ fn plain_json(root: &Path) -> Option<Vec<u8>> {
 
 /// The JSON report of the re-check; `None` when the data set has errors.
 fn recheck_json(root: &Path, options: &LoadOptions) -> Option<Vec<u8>> {
-    let mut prepared =
-        crosscheck::recheck::prepare(&[root.to_path_buf()], options, &json_check_options()).ok()?;
+    let mut prepared = crosscheck::recheck::prepare(
+        &[root.to_path_buf()],
+        options,
+        &json_check_options(),
+        crosscheck::recheck::ReportFormat::Json,
+    )
+    .ok()?;
     let mut out = Vec::new();
     prepared.write(&mut out).ok()?;
     Some(out)

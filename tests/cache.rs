@@ -12,10 +12,10 @@ fn check(data: &Path, extra: &[&str]) -> String {
     check_as("json", data, extra)
 }
 
-/// The human report: it reads the parse cache only (the JSON check also keeps the state of
-/// its re-check, tested below).
-fn check_human(data: &Path, extra: &[&str]) -> String {
-    check_as("human", data, &[extra, &["--color", "never"]].concat())
+/// The Markdown report: it reads the parse cache only (JSON and human checks also keep the
+/// state of their re-check, tested below).
+fn check_markdown(data: &Path, extra: &[&str]) -> String {
+    check_as("markdown", data, extra)
 }
 
 fn check_as(format: &str, data: &Path, extra: &[&str]) -> String {
@@ -50,15 +50,15 @@ type Damage = fn(&[u8], &[u8]) -> Vec<u8>;
 #[test]
 fn a_damaged_cache_never_changes_the_report() {
     let (_dir, data) = example_copy();
-    let baseline = check_human(&data, &["--no-cache"]);
+    let baseline = check_markdown(&data, &["--no-cache"]);
     assert!(
         !data.join(".crosscheck-cache").exists(),
         "--no-cache writes nothing"
     );
-    assert_eq!(check_human(&data, &[]), baseline, "cold cache");
+    assert_eq!(check_markdown(&data, &[]), baseline, "cold cache");
     let files = entries(&data);
     assert!(files.len() > 5, "one entry per data file");
-    assert_eq!(check_human(&data, &[]), baseline, "warm cache");
+    assert_eq!(check_markdown(&data, &[]), baseline, "warm cache");
 
     let damages: [(&str, Damage); 6] = [
         ("truncated", |own, _| own[..own.len() / 2].to_vec()),
@@ -83,7 +83,11 @@ fn a_damaged_cache_never_changes_the_report() {
             let other = &originals[(i + 1) % originals.len()];
             std::fs::write(file, damage(&originals[i], other)).unwrap();
         }
-        assert_eq!(check_human(&data, &[]), baseline, "cache damaged: {what}");
+        assert_eq!(
+            check_markdown(&data, &[]),
+            baseline,
+            "cache damaged: {what}"
+        );
         // The damaged entries were rebuilt.
         let rebuilt: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
         assert_eq!(rebuilt, originals, "entries rewritten after: {what}");
@@ -145,7 +149,7 @@ struct RecheckFiles {
 
 fn recheck_files(data: &Path) -> RecheckFiles {
     let _ = std::fs::remove_dir_all(data.join(".crosscheck-cache"));
-    check_human(data, &[]);
+    check_markdown(data, &[]);
     let parse_entries = entries(data);
     check(data, &[]);
     let added: Vec<PathBuf> = entries(data)
@@ -159,7 +163,7 @@ fn recheck_files(data: &Path) -> RecheckFiles {
             .cloned()
             .collect()
     };
-    let (state, segments, stores) = (with("state"), with("json"), with("store"));
+    let (state, segments, stores) = (with("state"), with("segment"), with("store"));
     assert_eq!(added.len(), 3, "a state, a segment and a store: {added:?}");
     assert_eq!((state.len(), segments.len(), stores.len()), (1, 1, 1));
     RecheckFiles {
@@ -244,7 +248,10 @@ fn one_recheck_state_a_data_set_whatever_the_options() {
     let segments = |data: &Path| {
         entries(data)
             .into_iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "store"))
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|e| e == "segment" || e == "store")
+            })
             .count()
     };
     let on = |today: &str| {
@@ -301,7 +308,7 @@ fn many_rechecks_keep_the_cache_bounded_and_the_report_right() {
         let how = String::from_utf8_lossy(&output.stderr);
         partial += usize::from(how.contains("recheck: partial"));
         assert_eq!(stdout(&output), check(&data, &["--no-cache"]), "edit {i}");
-        assert!(count("store") <= 8 && count("json") <= 8, "edit {i}");
+        assert!(count("store") <= 8 && count("segment") <= 8, "edit {i}");
     }
     assert!(
         partial == 20,
@@ -317,7 +324,7 @@ fn the_cache_does_not_keep_what_no_longer_serves() {
     let (_dir, data) = example_copy();
     let file = data.join("weekly-blitz-2021-02-11.toml");
     let original = std::fs::read_to_string(&file).unwrap();
-    check_human(&data, &[]);
+    check_markdown(&data, &[]);
     let first = entries(&data);
     let build = first[0].parent().unwrap().to_path_buf();
     let other_build = build.with_file_name("0.0.1+0123456789abcdef");
@@ -338,16 +345,16 @@ fn the_cache_does_not_keep_what_no_longer_serves() {
 
     let shared = tempfile::tempdir().unwrap();
     let shared_arg = shared.path().to_str().unwrap();
-    check_human(&data, &["--cache-dir", shared_arg]);
+    check_markdown(&data, &["--cache-dir", shared_arg]);
     std::fs::write(&file, original.replacen("6,000", "5,000", 1)).unwrap();
-    check_human(&data, &["--cache-dir", shared_arg]);
-    check_human(&data, &[]);
+    check_markdown(&data, &["--cache-dir", shared_arg]);
+    check_markdown(&data, &[]);
     let now = entries(&data);
     assert_eq!(now.len(), first.len() + 1, "one new entry: {now:?}");
     assert!(!old_tmp.exists() && fresh_tmp.exists());
     assert!(!other_build.exists());
     std::fs::write(&file, &original).unwrap();
-    check_human(&data, &[]);
+    check_markdown(&data, &[]);
     let removed: Vec<_> = now.iter().filter(|p| !p.exists()).collect();
     assert_eq!(
         removed.len(),
@@ -361,7 +368,7 @@ fn the_cache_does_not_keep_what_no_longer_serves() {
     );
 
     // The shared folder keeps the entries of both contents.
-    check_human(&data, &["--cache-dir", shared_arg]);
+    check_markdown(&data, &["--cache-dir", shared_arg]);
     let shared_entries = std::fs::read_dir(shared.path())
         .unwrap()
         .flat_map(|b| std::fs::read_dir(b.unwrap().path()).unwrap())

@@ -27,16 +27,35 @@ use common::{TODAY, code, copy_dir, crosscheck_command, example_copy, stdout};
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Run {
     status: i32,
+    /// Everything printed: for [`check`], both reports.
     stdout: String,
+    /// The JSON report alone.
+    json: String,
     stderr: String,
 }
 
-/// `check --format json` on the data set `data`, run from inside it (`.`), so that the paths in
-/// the report are the same for every copy of a data set; with the cache unless `cache` is false.
+/// `check` on the data set `data` in the two formats the re-check writes, JSON then human (in
+/// color), one report after the other; run from inside it (`.`), so that the paths in the
+/// reports are the same for every copy of a data set; with the cache unless `cache` is false.
 fn check(data: &Path, cache: bool) -> Run {
+    let json = check_as(data, cache, &["--format", "json"]);
+    let human = check_as(data, cache, &["--format", "human", "--color", "always"]);
+    Run {
+        status: json.status,
+        stdout: format!(
+            "{}\n--- human, exit status {} ---\n{}",
+            json.stdout, human.status, human.stdout
+        ),
+        json: json.stdout,
+        stderr: format!("{}{}", json.stderr, human.stderr),
+    }
+}
+
+fn check_as(data: &Path, cache: bool, format: &[&str]) -> Run {
     let mut command = crosscheck_command();
     command
-        .args(["check", ".", "--today", TODAY, "--format", "json"])
+        .args(["check", ".", "--today", TODAY])
+        .args(format)
         .current_dir(data)
         .env("NO_COLOR", "1");
     if cache {
@@ -53,6 +72,7 @@ fn check(data: &Path, cache: bool) -> Run {
     Run {
         status: code(&out),
         stdout: stdout(&out),
+        json: String::new(),
         stderr: err
             .lines()
             .filter(|l| !l.starts_with("timing:"))
@@ -992,7 +1012,7 @@ fn generate(dir: &Path) {
         "the generated data set loads: {}",
         first.stderr
     );
-    let report: serde_json::Value = serde_json::from_str(&first.stdout).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&first.json).unwrap();
     let conflict = fingerprint(&report, "conflict", "dn-rw-low");
     let drift = fingerprint(&report, "drift", "ra-desert-2019");
     let accepted = format!(
@@ -1573,7 +1593,7 @@ fn a_recheck_after_any_edit_prints_what_a_full_check_prints() {
         !base.join(".crosscheck-cache").exists(),
         "--no-cache writes nothing"
     );
-    let report: serde_json::Value = serde_json::from_str(&baseline.stdout).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&baseline.json).unwrap();
     assert_eq!(
         report["summary"]["accepted"], 2,
         "both acceptances match a finding"

@@ -6,6 +6,7 @@ use clap::Args;
 
 use super::{FailOn, Output, load_and_check};
 use crate::model::Timing;
+use crate::recheck::ReportFormat;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -19,9 +20,16 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs, color: bool) -> u8 {
-    // A JSON check with the cache re-checks only what changed since the last one.
-    if args.output.format == super::Format::Json && !args.output.no_cache {
-        return run_recheck(&args, color);
+    // A JSON or human check with the cache re-checks only what changed since the last one.
+    let recheck = match args.output.format {
+        super::Format::Json => Some(ReportFormat::Json),
+        super::Format::Human => Some(ReportFormat::Human {
+            color: color && args.output.file.is_none(),
+        }),
+        _ => None,
+    };
+    if let (Some(format), false) = (recheck, args.output.no_cache) {
+        return run_recheck(&args, color, format);
     }
     let (data, report) = match load_and_check(&args.paths, &args.output, color) {
         Ok(done) => done,
@@ -53,11 +61,12 @@ pub fn run(args: CheckArgs, color: bool) -> u8 {
     code
 }
 
-/// `check --format json` with the cache: see [`crate::recheck`].
-fn run_recheck(args: &CheckArgs, color: bool) -> u8 {
+/// `check` in JSON or human form with the cache: see [`crate::recheck`].
+fn run_recheck(args: &CheckArgs, color: bool, format: ReportFormat) -> u8 {
     let options = args.output.check_options();
     let load_options = args.output.load_options();
-    let mut prepared = match crate::recheck::prepare(&args.paths, &load_options, &options) {
+    let prepared = crate::recheck::prepare(&args.paths, &load_options, &options, format);
+    let mut prepared = match prepared {
         Ok(prepared) => prepared,
         Err(failure) => return super::print_errors(&failure.errors, &failure.files, color),
     };

@@ -143,10 +143,11 @@ pub struct Output {
     /// Run only this rule (repeat for several); `crosscheck explain` lists them.
     #[arg(long, value_name = "RULE")]
     pub select: Vec<String>,
-    /// Parse every file afresh: do not read or write the parse cache.
+    /// Check everything afresh: do not read or write the cache (parsed files, and for human
+    /// and JSON checks the previous report, to re-check only what an edit changed).
     #[arg(long)]
     pub no_cache: bool,
-    /// Keep the parse cache in this folder [default: .crosscheck-cache/ at the data set root].
+    /// Keep the cache in this folder [default: .crosscheck-cache/ at the data set root].
     #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
     pub cache_dir: Option<PathBuf>,
 }

@@ -7,7 +7,7 @@ pub(super) fn full(
     begun: Begun,
     mut files: Vec<DataFile>,
     store: Option<(Cache, Names)>,
-    options: &CheckOptions,
+    job: &Job,
     mut timings: Vec<Timing>,
     why: &'static str,
 ) -> Result<Prepared, LoadFailure> {
@@ -49,7 +49,7 @@ pub(super) fn full(
     );
     timings.push(Timing::since("load: parse", step));
     let data = load::finish(begun, parsed)?;
-    let report = match engine::check(&data, options) {
+    let report = match engine::check(&data, job.options) {
         Ok(report) => report,
         Err(errors) => {
             return Err(LoadFailure {
@@ -61,12 +61,13 @@ pub(super) fn full(
     let step = Instant::now();
     let state = store
         .as_ref()
-        .and_then(|_| describe(&data, &report, file_records, settings, options));
+        .and_then(|_| describe(&data, &report, file_records, settings, job));
     timings.append(&mut data.timings.clone());
     timings.extend(report.timings.iter().cloned());
     timings.push(Timing::since("recheck: describe for the next run", step));
     let settings_fail_on = data.settings.fail_on;
     Ok(Prepared {
+        format: job.format,
         store: store.filter(|_| state.is_some()),
         state: state.unwrap_or_else(empty_state),
         how: How::Full {
@@ -88,7 +89,7 @@ pub(super) fn describe(
     report: &Report,
     files: Vec<FileRecord>,
     settings: Option<[u8; 32]>,
-    options: &CheckOptions,
+    job: &Job,
 ) -> Option<State> {
     let roots = family_roots(data);
     let claims = data
@@ -111,13 +112,14 @@ pub(super) fn describe(
         return None;
     }
     Some(State {
-        options: options_key(options),
+        options: options_key(job),
         segments: Vec::new(),
         settings,
         files,
         texts: text_copies(data),
         claims,
         findings,
+        sources: data.sources.len() as u32,
         store: Store::default(),
     })
 }

@@ -38,7 +38,8 @@ use crate::load::cache::{Cache, Key};
 use crate::load::parse::{RawFile, parse_file};
 use crate::load::{self, Begun, LoadFailure, LoadOptions};
 use crate::model::{Dataset, Severity, Timing};
-use crate::report::json;
+use crate::report::document::Framing;
+use crate::report::{human, json};
 use crate::source_map::{FileId, SourceFile};
 use state::{ClaimRecord, Entry, FileRecord, FileStat, Names, Pending, Segments, State, Tee, Unit};
 use store::Store;
@@ -48,9 +49,54 @@ use full::full;
 use judge::Judge;
 use partial::partial;
 
+/// The formats a re-check writes: those whose findings' texts stand one after the other, each
+/// rendered on its own, so that the texts of findings not recomputed can be copied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    Json,
+    Human { color: bool },
+}
+
+impl ReportFormat {
+    /// Its name in the state's key: each format keeps its own state.
+    fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Json => "json",
+            ReportFormat::Human { color: false } => "human",
+            ReportFormat::Human { color: true } => "human, in color",
+        }
+    }
+
+    fn framing(self) -> Framing {
+        match self {
+            ReportFormat::Json => json::FRAMING,
+            ReportFormat::Human { .. } => human::FRAMING,
+        }
+    }
+
+    fn finding_text(self, data: &Dataset, f: &Finding) -> Vec<u8> {
+        match self {
+            ReportFormat::Json => json::finding_text(data, f),
+            ReportFormat::Human { color } => {
+                human::finding_text(data, f, crate::diag::RenderOptions { color })
+            }
+        }
+    }
+
+    /// What follows the findings (`any`: whether there are some), for a data set of `claims`
+    /// claims from `sources` sources.
+    fn tail(self, summary: Summary, any: bool, claims: usize, sources: usize) -> Vec<u8> {
+        match self {
+            ReportFormat::Json => json::tail(summary, any),
+            ReportFormat::Human { .. } => human::tail(summary, claims, sources),
+        }
+    }
+}
+
 /// A check whose report is ready to be written.
 pub struct Prepared {
     how: How,
+    format: ReportFormat,
     /// Where to keep the state for the next run; `None` when there is no cache to keep it in,
     /// or the findings do not allow a partial re-check.
     store: Option<(Cache, Names)>,
@@ -137,7 +183,10 @@ pub fn prepare(
     paths: &[std::path::PathBuf],
     load_options: &LoadOptions,
     options: &CheckOptions,
+    format: ReportFormat,
 ) -> Result<Prepared, LoadFailure> {
+    let job = Job { options, format };
+    let options = &job;
     let started = Instant::now();
     let begun = load::begin(paths, load_options);
     let Some(cache) = begun.cache.clone() else {
@@ -145,7 +194,7 @@ pub fn prepare(
         let timings = vec![Timing::since("recheck: read every file", started)];
         return full(begun, files, None, options, timings, "no cache");
     };
-    let names = Names::new(&cache, &begun.found.root);
+    let names = Names::new(&cache, &begun.found.root, format.name());
     let options_key = options_key(options);
     let previous = begun
         .errors
@@ -181,6 +230,7 @@ pub fn prepare(
                     any | new
                 });
             return Ok(Prepared {
+                format,
                 settings_fail_on: begun.data.settings.fail_on,
                 how: How::Unchanged { segments: old },
                 store: restated.then_some((cache, names)),
@@ -239,9 +289,17 @@ pub fn prepare(
     full(begun, files, Some((cache, names)), options, timings, why)
 }
 
-/// Options that change the report: each combination keeps its own state.
-fn options_key(options: &CheckOptions) -> String {
-    format!("json\0{}\0{}", options.today, options.select.join("\0"))
+/// What is asked: the check's options and the report's format.
+struct Job<'a> {
+    options: &'a CheckOptions,
+    format: ReportFormat,
+}
+
+/// Options that change the report: the state of a check with others is not used.
+fn options_key(job: &Job) -> String {
+    let options = job.options;
+    let format = job.format.name();
+    format!("{format}\0{}\0{}", options.today, options.select.join("\0"))
 }
 
 enum Plan {
@@ -319,6 +377,7 @@ fn empty_state() -> State {
         texts: Vec::new(),
         claims: Vec::new(),
         findings: Vec::new(),
+        sources: 0,
         store: Store::default(),
     }
 }

@@ -13,7 +13,7 @@ pub(super) fn partial(
     names: &Names,
     changed: &[usize],
     units: &Units,
-    options: &CheckOptions,
+    job: &Job,
 ) -> Result<Prepared, GiveUp> {
     let mut timings = Vec::new();
     let step = Instant::now();
@@ -48,7 +48,7 @@ pub(super) fn partial(
     timings.push(Timing::since("recheck: claims of the units", step));
 
     let step = Instant::now();
-    let (found, entries) = recompute(&data, &roots, previous, units, options, &mut timings)?;
+    let (found, entries) = recompute(&data, &roots, previous, units, job.options, &mut timings)?;
     let (pieces, findings) = merge(&data, previous, units, entries);
     timings.push(Timing::since(
         "recheck: merge with the previous findings",
@@ -61,6 +61,7 @@ pub(super) fn partial(
         step,
     ));
     Ok(Prepared {
+        format: job.format,
         settings_fail_on: data.settings.fail_on,
         store: None,
         state: State {
@@ -71,6 +72,7 @@ pub(super) fn partial(
             texts: previous.texts.clone(),
             claims,
             findings,
+            sources: previous.sources,
             store: previous.store.clone(),
         },
         how: How::Partial {

@@ -36,6 +36,8 @@ pub struct State {
     pub claims: Vec<ClaimRecord>,
     /// Every finding, in report order.
     pub findings: Vec<Entry>,
+    /// How many sources the data set has (the human report's summary says).
+    pub sources: u32,
     /// The resolved records a partial re-check starts from.
     pub store: Store,
 }
@@ -122,11 +124,11 @@ pub struct Names {
 }
 
 impl Names {
-    /// The names for checks of `root`. One state a data set: a run with other options
-    /// (`--today` defaults to the date, so that is every day) replaces it, and the cache does
-    /// not grow by a report per day.
-    pub fn new(cache: &Cache, root: &std::path::Path) -> Names {
-        let key = Cache::named(&format!("recheck\0{}", root.display()));
+    /// The names for checks of `root` written in `format`. One state a data set and format:
+    /// a run with other options (`--today` defaults to the date, so that is every day)
+    /// replaces it, and the cache does not grow by a report per day.
+    pub fn new(cache: &Cache, root: &std::path::Path, format: &str) -> Names {
+        let key = Cache::named(&format!("recheck\0{format}\0{}", root.display()));
         Names {
             state: key,
             folder: cache.folder().to_path_buf(),
@@ -265,7 +267,7 @@ pub fn keep(cache: &Cache, names: &Names, state: &State) {
         .filter(|e| {
             let name = e.file_name();
             let name = name.to_string_lossy();
-            let ours = name.ends_with(".json") || name.ends_with(".store");
+            let ours = name.ends_with(".segment") || name.ends_with(".store");
             name.starts_with(&names.prefix) && ours && !used.contains(&*name)
         })
         .map(|e| e.path())
@@ -292,7 +294,7 @@ pub struct Pending {
 const PENDING_CHUNK: usize = 1 << 20;
 
 impl Pending {
-    /// Starts a new segment (`.json`) or store file (`.store`); `None` when the cache folder
+    /// Starts a new segment (`.segment`) or store file (`.store`); `None` when the cache folder
     /// cannot be written (the check goes on without leaving a state).
     pub fn start(names: &Names, extension: &str) -> Option<Pending> {
         std::fs::create_dir_all(&names.folder).ok()?;

@@ -366,7 +366,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let data = data_set(dir.path(), 12);
         let roots = family_roots(&data);
-        let names = Names::new(&Cache::new(&dir.path().join("cache")), dir.path());
+        let names = Names::new(&Cache::new(&dir.path().join("cache")), dir.path(), "json");
         let first_text = data.files.files().count();
         let mut store = Store::write_all(&names, &data, &roots, first_text).unwrap();
         assert_eq!((store.files.len(), store.families.len()), (1, 12));
@@ -409,7 +409,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let data = data_set(dir.path(), 3);
         let roots = family_roots(&data);
-        let names = Names::new(&Cache::new(&dir.path().join("cache")), dir.path());
+        let names = Names::new(&Cache::new(&dir.path().join("cache")), dir.path(), "json");
         let store = Store::write_all(&names, &data, &roots, data.files.files().count()).unwrap();
         let path = names.folder().join(&store.files[0].0);
         let mut bytes = std::fs::read(&path).unwrap();

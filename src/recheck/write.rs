@@ -1,6 +1,7 @@
 //! Writing the report, and keeping the state for the next run.
 
 use super::*;
+use crate::report::document::Document;
 
 impl Prepared {
     /// Counts of unaccepted findings by severity, and of accepted ones.
@@ -30,23 +31,35 @@ impl Prepared {
         }
     }
 
-    /// Writes the JSON report to `out`, and what the next run needs to the cache.
+    /// What follows the findings in the report.
+    fn tail(&self) -> Vec<u8> {
+        let (claims, sources) = match &self.how {
+            How::Full { data, .. } => (data.claims.len(), data.sources.len()),
+            How::Partial { data, .. } => (self.state.claims.len(), data.sources.len()),
+            How::Unchanged { .. } => (self.state.claims.len(), self.state.sources as usize),
+        };
+        let any = !self.state.findings.is_empty();
+        self.format.tail(self.summary(), any, claims, sources)
+    }
+
+    /// Writes the report to `out`, and what the next run needs to the cache.
     pub fn write(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
-        let summary = self.summary();
+        let tail = self.tail();
+        let (format, framing) = (self.format, self.format.framing());
         let start_segment = |store: &Option<(Cache, Names)>| {
             store
                 .as_ref()
-                .and_then(|(_, names)| Pending::start(names, "json"))
+                .and_then(|(_, names)| Pending::start(names, "segment"))
         };
         let (pending, placed, whole) = match &mut self.how {
             How::Unchanged { segments } => {
-                let mut doc = json::Document::start(out)?;
+                let mut doc = Document::start(out, framing)?;
                 let mut run = Run::default();
                 for e in &self.state.findings {
                     run.push(e, &mut doc, segments)?;
                 }
                 run.flush(&mut doc, segments)?;
-                doc.finish(summary)?;
+                doc.finish(&tail)?;
                 if let Some((cache, names)) = &self.store {
                     state::keep(cache, names, &self.state);
                 }
@@ -58,7 +71,9 @@ impl Prepared {
                     out,
                     copy: pending.as_mut(),
                 };
-                let placed = json::write_report_placed(data, report, &mut tee)?;
+                let mut doc = Document::start(&mut tee, framing)?;
+                doc.findings(&report.findings, |f| format.finding_text(data, f))?;
+                let placed = doc.finish(&tail)?;
                 (pending, placed, true)
             }
             How::Partial {
@@ -78,21 +93,21 @@ impl Prepared {
                         out,
                         copy: pending.as_mut(),
                     };
-                    let mut doc = json::Document::start(&mut tee)?;
+                    let mut doc = Document::start(&mut tee, framing)?;
                     let mut run = Run::default();
                     for (piece, e) in pieces.iter().zip(&self.state.findings) {
                         match piece {
                             Piece::Old => run.push(e, &mut doc, segments)?,
                             Piece::New(i) => {
                                 run.flush(&mut doc, segments)?;
-                                doc.finding(&json::finding_text(data, &found[*i]))?;
+                                doc.finding(&format.finding_text(data, &found[*i]))?;
                             }
                         }
                     }
                     run.flush(&mut doc, segments)?;
-                    placed = doc.finish(summary)?;
+                    placed = doc.finish(&tail)?;
                 } else {
-                    let mut doc = json::Document::start(out)?;
+                    let mut doc = Document::start(out, framing)?;
                     let mut run = Run::default();
                     for (piece, e) in pieces.iter().zip(&self.state.findings) {
                         match piece {
@@ -102,7 +117,7 @@ impl Prepared {
                             }
                             Piece::New(i) => {
                                 run.flush(&mut doc, segments)?;
-                                let text = json::finding_text(data, &found[*i]);
+                                let text = format.finding_text(data, &found[*i]);
                                 doc.finding(&text)?;
                                 if let Some(p) = &mut pending {
                                     let start = p.len();
@@ -113,7 +128,7 @@ impl Prepared {
                         }
                     }
                     run.flush(&mut doc, segments)?;
-                    doc.finish(summary)?;
+                    doc.finish(&tail)?;
                 }
                 (pending, placed, whole)
             }
@@ -221,13 +236,13 @@ impl Run {
     fn push(
         &mut self,
         e: &Entry,
-        doc: &mut json::Document,
+        doc: &mut Document,
         segments: &mut Segments,
     ) -> std::io::Result<()> {
         let continues = match (self.texts.first(), self.texts.last()) {
             (Some(first), Some(last)) => {
                 e.segment == self.segment
-                    && e.text.start == last.end + json::Document::SEPARATOR.len() as u64
+                    && e.text.start == last.end + doc.separator().len() as u64
                     && e.text.end - first.start <= RUN_BYTES
             }
             _ => true,
@@ -241,7 +256,7 @@ impl Run {
     }
 
     /// Writes out the run so far.
-    fn flush(&mut self, doc: &mut json::Document, segments: &mut Segments) -> std::io::Result<()> {
+    fn flush(&mut self, doc: &mut Document, segments: &mut Segments) -> std::io::Result<()> {
         let (Some(first), Some(last)) = (self.texts.first(), self.texts.last()) else {
             return Ok(());
         };
@@ -249,7 +264,7 @@ impl Run {
         let bytes = segments.text(self.segment, start..last.end)?;
         let separated = self.texts.windows(2).all(|pair| {
             let gap = (pair[0].end - start) as usize..(pair[1].start - start) as usize;
-            &bytes[gap] == json::Document::SEPARATOR
+            &bytes[gap] == doc.separator()
         });
         if separated {
             let relative = self.texts.iter().map(|t| t.start - start..t.end - start);

@@ -1,21 +1,46 @@
 //! The human report: each finding rustc-style, every claim involved shown at its value with a
 //! label, then a summary line.
 
+use super::document::Framing;
 use super::{accept_command, claim_span, plural};
 use crate::diag::{Diagnostic, Label, Level, RenderOptions, render};
-use crate::engine::{Finding, Report};
+use crate::engine::{Finding, Report, Summary};
 use crate::model::{Dataset, Severity};
 
 /// The whole report as text.
 pub fn render_report(data: &Dataset, report: &Report, options: RenderOptions) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
     for finding in &report.findings {
-        out.push_str(&render(&diagnostic(data, finding), &data.files, options));
-        out.push('\n');
+        out.extend(finding_text(data, finding, options));
     }
-    out.push_str(&summary_line(data, report));
-    out.push('\n');
-    out
+    out.extend(tail(
+        report.summary(),
+        data.claims.len(),
+        data.sources.len(),
+    ));
+    String::from_utf8(out).expect("the report is text")
+}
+
+/// How the report frames its findings: one after the other, nothing around them.
+pub const FRAMING: Framing = Framing {
+    head: b"",
+    first: b"",
+    separator: b"",
+};
+
+/// One finding's text as it stands in the report, with the empty line that follows it.
+pub fn finding_text(data: &Dataset, finding: &Finding, options: RenderOptions) -> Vec<u8> {
+    let mut text = render(&diagnostic(data, finding), &data.files, options);
+    text.push('\n');
+    text.into_bytes()
+}
+
+/// What follows the findings: the summary line, for a data set of `claims` claims from
+/// `sources` sources.
+pub fn tail(s: Summary, claims: usize, sources: usize) -> Vec<u8> {
+    let mut line = summary_text(s, claims, sources);
+    line.push('\n');
+    line.into_bytes()
 }
 
 /// A finding as a diagnostic: the first claim (or entity, or source) carries the caret.
@@ -83,7 +108,11 @@ pub fn diagnostic(data: &Dataset, finding: &Finding) -> Diagnostic {
 
 /// `3 errors, 2 warnings, 1 info (1 accepted) in 64 claims from 9 sources`.
 pub fn summary_line(data: &Dataset, report: &Report) -> String {
-    let s = report.summary();
+    summary_text(report.summary(), data.claims.len(), data.sources.len())
+}
+
+/// [`summary_line`] from the counts it names.
+pub fn summary_text(s: Summary, claims: usize, sources: usize) -> String {
     let mut line = format!(
         "{}, {}, {}",
         plural(s.error, "error"),
@@ -95,8 +124,8 @@ pub fn summary_line(data: &Dataset, report: &Report) -> String {
     }
     line.push_str(&format!(
         " in {} from {}",
-        plural(data.claims.len(), "claim"),
-        plural(data.sources.len(), "source")
+        plural(claims, "claim"),
+        plural(sources, "source")
     ));
     line
 }

@@ -1,8 +1,9 @@
 //! The JSON report (SPEC section 6): one object, every list in a stable order. Fields may be
 //! added in later versions, never renamed.
 
-use rayon::prelude::*;
 use serde::Serialize;
+
+use super::document::{Document, Framing};
 
 use crate::engine::{Finding, Report, Summary};
 use crate::model::Dataset;
@@ -96,15 +97,10 @@ pub fn write_report_placed(
     report: &Report,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<Vec<std::ops::Range<u64>>> {
-    let mut doc = Document::start(out)?;
-    const BATCH: usize = 4096;
-    for batch in report.findings.chunks(BATCH) {
-        let texts: Vec<Vec<u8>> = batch.par_iter().map(|f| finding_text(data, f)).collect();
-        for text in &texts {
-            doc.finding(text)?;
-        }
-    }
-    doc.finish(report.summary())
+    let mut doc = Document::start(out, FRAMING)?;
+    doc.findings(&report.findings, |f| finding_text(data, f))?;
+    let tail = tail(report.summary(), !report.findings.is_empty());
+    doc.finish(&tail)
 }
 
 /// One finding's text as it stands in the report (indented, without the separating comma).
@@ -112,82 +108,30 @@ pub fn finding_text(data: &Dataset, f: &Finding) -> Vec<u8> {
     nested_pretty(&finding(data, f), 4)
 }
 
-/// A JSON report being written: the findings' texts one after the other, then the summary.
-pub struct Document<'w> {
-    out: &'w mut dyn std::io::Write,
-    written: u64,
-    placed: Vec<std::ops::Range<u64>>,
-}
+/// How the report frames its findings: an object whose `findings` list holds them.
+pub const FRAMING: Framing = Framing {
+    head: b"{\n  \"version\": 1,\n  \"findings\": [",
+    first: b"\n",
+    separator: b",\n",
+};
 
-impl<'w> Document<'w> {
-    pub fn start(out: &'w mut dyn std::io::Write) -> std::io::Result<Document<'w>> {
-        let mut doc = Document {
-            out,
-            written: 0,
-            placed: Vec::new(),
-        };
-        doc.write(b"{\n  \"version\": 1,\n  \"findings\": [")?;
-        Ok(doc)
+/// What follows the findings: the end of the list (`any`: whether it holds findings), then
+/// the summary.
+pub fn tail(s: Summary, any: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    if any {
+        out.extend_from_slice(b"\n  ");
     }
-
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        self.out.write_all(bytes)?;
-        self.written += bytes.len() as u64;
-        Ok(())
-    }
-
-    /// Appends a finding's text ([`finding_text`]).
-    pub fn finding(&mut self, text: &[u8]) -> std::io::Result<()> {
-        self.write(if self.placed.is_empty() {
-            b"\n"
-        } else {
-            b",\n"
-        })?;
-        let start = self.written;
-        self.write(text)?;
-        self.placed.push(start..self.written);
-        Ok(())
-    }
-
-    /// Appends findings that an earlier document of this shape wrote back to back: `bytes`
-    /// runs from the first one's text to the last one's, with the separators between them, and
-    /// `texts` says where each text lies in `bytes`.
-    pub fn findings_run(
-        &mut self,
-        bytes: &[u8],
-        texts: impl Iterator<Item = std::ops::Range<u64>>,
-    ) -> std::io::Result<()> {
-        self.write(if self.placed.is_empty() {
-            b"\n"
-        } else {
-            b",\n"
-        })?;
-        let start = self.written;
-        self.write(bytes)?;
-        self.placed
-            .extend(texts.map(|t| start + t.start..start + t.end));
-        Ok(())
-    }
-
-    /// The separator between two findings' texts.
-    pub const SEPARATOR: &'static [u8] = b",\n";
-
-    /// Closes the list, writes the summary, and gives where each finding's text lies.
-    pub fn finish(mut self, s: Summary) -> std::io::Result<Vec<std::ops::Range<u64>>> {
-        if !self.placed.is_empty() {
-            self.write(b"\n  ")?;
-        }
-        self.write(b"],\n  \"summary\": ")?;
-        let summary = JsonSummary {
-            error: s.error,
-            warning: s.warning,
-            info: s.info,
-            accepted: s.accepted,
-        };
-        self.write(nested_pretty(&summary, 2).trim_ascii_start())?;
-        self.write(b"\n}\n")?;
-        Ok(self.placed)
-    }
+    out.extend_from_slice(b"],\n  \"summary\": ");
+    let summary = JsonSummary {
+        error: s.error,
+        warning: s.warning,
+        info: s.info,
+        accepted: s.accepted,
+    };
+    out.extend_from_slice(nested_pretty(&summary, 2).trim_ascii_start());
+    out.extend_from_slice(b"\n}\n");
+    out
 }
 
 /// `value` pretty-printed as serde_json prints it `indent` spaces deep inside a document:

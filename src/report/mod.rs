@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod diff;
+pub mod document;
 pub mod github;
 pub mod human;
 pub mod json;
