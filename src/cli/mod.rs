@@ -180,6 +180,9 @@ impl Output {
         let color = color && self.file.is_none();
         write_output_with(self.file.as_deref(), |out| match self.format {
             Format::Json => crate::report::json::write_report(data, report, out),
+            Format::Human => {
+                crate::report::human::write_report(data, report, RenderOptions { color }, out)
+            }
             format => out.write_all(render(data, report, format, color).as_bytes()),
         })
     }

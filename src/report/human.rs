@@ -1,7 +1,7 @@
 //! The human report: each finding rustc-style, every claim involved shown at its value with a
 //! label, then a summary line.
 
-use super::document::Framing;
+use super::document::{Document, Framing};
 use super::{accept_command, claim_span, plural};
 use crate::diag::{Diagnostic, Label, Level, RenderOptions, render};
 use crate::engine::{Finding, Report, Summary};
@@ -10,15 +10,22 @@ use crate::model::{Dataset, Severity};
 /// The whole report as text.
 pub fn render_report(data: &Dataset, report: &Report, options: RenderOptions) -> String {
     let mut out = Vec::new();
-    for finding in &report.findings {
-        out.extend(finding_text(data, finding, options));
-    }
-    out.extend(tail(
-        report.summary(),
-        data.claims.len(),
-        data.sources.len(),
-    ));
+    write_report(data, report, options, &mut out).expect("writing to memory cannot fail");
     String::from_utf8(out).expect("the report is text")
+}
+
+/// Writes the report to `out`, its findings rendered in parallel a batch at a time.
+pub fn write_report(
+    data: &Dataset,
+    report: &Report,
+    options: RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut doc = Document::start(out, FRAMING)?;
+    doc.findings(&report.findings, |f| finding_text(data, f, options))?;
+    let counts = (data.claims.len(), data.sources.len());
+    doc.finish(&tail(report.summary(), counts.0, counts.1))?;
+    Ok(())
 }
 
 /// How the report frames its findings: one after the other, nothing around them.
