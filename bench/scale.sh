@@ -10,7 +10,8 @@
 # (from /usr/bin/time):
 #   check      crosscheck check DIR --today 2026-01-01 --format json --no-cache (every default rule)
 #   cache      the same with the cache: a run that fills it, then a re-run after changing one
-#              figure in one file (a partial re-check; the file is restored afterwards)
+#              figure in one file (a partial re-check; the file is restored afterwards); then
+#              the same with the human report
 #   floor      examples/floor.rs: read and deserialize the same files with the toml crate into
 #              plain serde structs, in parallel, nothing else
 #   values     the value language alone over every quantity/date/as_of string (one thread)
@@ -96,6 +97,7 @@ for N in $SIZES; do
     echo "measuring $N…" >&2
     rm -rf "$DIR/.crosscheck-cache"
     RECHECK_WALL=""
+    HUMAN_RECHECK_WALL=""
 
     measure floor target/release/examples/floor "$DIR" --values
     FLOOR_WALL=$WALL FLOOR_RSS=$RSS
@@ -128,6 +130,14 @@ for N in $SIZES; do
         HOW=$(grep '^recheck:' "$OUT/cached.err" | sed 's/^recheck: //')
         row "$N" "cache-re" "$WALL" "$(rate "$C" "$WALL")" "$(mib "$RSS")" "re-run after editing one figure: $HOW"
         RECHECK_WALL=$WALL
+        # The same with the human report (the default format), which keeps its own state.
+        measure humanfill "$BIN" check "$DIR" --today 2026-01-01
+        perl -0pi -e 's/^value = (\d+)$/"value = ".($1+1000)/me' "$EDIT"
+        measure humanre "$BIN" check "$DIR" --today 2026-01-01 --timings
+        cp "$OUT/edited.orig" "$EDIT"
+        HOW=$(grep '^recheck:' "$OUT/humanre.err" | sed 's/^recheck: //')
+        row "$N" "human-re" "$WALL" "$(rate "$C" "$WALL")" "$(mib "$RSS")" "the same, human report: $HOW"
+        HUMAN_RECHECK_WALL=$WALL
         rm -rf "$DIR/.crosscheck-cache"
     fi
 
@@ -142,6 +152,8 @@ for N in $SIZES; do
         if [[ -n ${RECHECK_WALL:-} ]]; then
             RD=$(ratio "$RECHECK_WALL" "$WALL")
             TARGETS+=("$(pass "$RD" 0.999)  $N: re-check after one edit / DuckDB = $RD (${RECHECK_WALL} s / ${WALL} s; target < 1)")
+            RD=$(ratio "$HUMAN_RECHECK_WALL" "$WALL")
+            TARGETS+=("$(pass "$RD" 0.999)  $N: the same, human report = $RD (${HUMAN_RECHECK_WALL} s / ${WALL} s; target < 1)")
         fi
     fi
 
