@@ -18,6 +18,7 @@ use crosscheck::diag::{RenderOptions, render_all};
 use crosscheck::engine::{self, CheckOptions};
 use crosscheck::load::{self, LoadOptions};
 use crosscheck::model::{Dataset, EntityIdx};
+use crosscheck::recheck::ReportFormat;
 use crosscheck::value::{
     Day, ValueSettings, find_periods, find_quantities, parse_percentage, parse_period,
     parse_quantity, parse_window,
@@ -191,14 +192,15 @@ pub fn check(data: &[u8]) {
     recheck_agrees(&root);
 }
 
-/// The JSON check's re-check (`crosscheck::recheck`) prints what a plain check prints: on a
-/// cold cache, on a warm one, and after an edit of the first data file.
+/// The re-check (`crosscheck::recheck`) prints what a plain check prints, in both formats it
+/// writes: on a cold cache, on a warm one, and after an edit of the first data file.
 fn recheck_agrees(root: &Path) {
     let cache = tempfile::tempdir().expect("temporary folder");
     let options = LoadOptions {
         use_cache: true,
         cache_dir: Some(cache.path().to_path_buf()),
     };
+    let formats = [ReportFormat::Json, ReportFormat::Human { color: false }];
     for round in ["cold", "warm", "edited"] {
         if round == "edited" {
             let Some(first) = first_data_file(root) else {
@@ -208,11 +210,13 @@ fn recheck_agrees(root: &Path) {
             text.extend_from_slice(b"\n# edited\n");
             let _ = std::fs::write(&first, text);
         }
-        assert_eq!(
-            recheck_json(root, &options),
-            plain_json(root),
-            "the re-check ({round}) reports differently"
-        );
+        for format in formats {
+            assert_eq!(
+                recheck_report(root, &options, format),
+                plain_report(root, format),
+                "the re-check ({round}, {format:?}) reports differently"
+            );
+        }
     }
 }
 
@@ -234,22 +238,31 @@ fn json_check_options() -> CheckOptions {
     }
 }
 
-/// The JSON report of a check without the cache; `None` when the data set has errors.
-fn plain_json(root: &Path) -> Option<Vec<u8>> {
+/// The report of a check without the cache; `None` when the data set has errors.
+fn plain_report(root: &Path, format: ReportFormat) -> Option<Vec<u8>> {
     let data = load::load(&[root.to_path_buf()]).ok()?;
     let report = engine::check(&data, &json_check_options()).ok()?;
     let mut out = Vec::new();
-    crosscheck::report::json::write_report(&data, &report, &mut out).ok()?;
+    match format {
+        ReportFormat::Json => crosscheck::report::json::write_report(&data, &report, &mut out),
+        ReportFormat::Human { color } => crosscheck::report::human::write_report(
+            &data,
+            &report,
+            RenderOptions { color },
+            &mut out,
+        ),
+    }
+    .ok()?;
     Some(out)
 }
 
-/// The JSON report of the re-check; `None` when the data set has errors.
-fn recheck_json(root: &Path, options: &LoadOptions) -> Option<Vec<u8>> {
+/// The report of the re-check; `None` when the data set has errors.
+fn recheck_report(root: &Path, options: &LoadOptions, format: ReportFormat) -> Option<Vec<u8>> {
     let mut prepared = crosscheck::recheck::prepare(
         &[root.to_path_buf()],
         options,
         &json_check_options(),
-        crosscheck::recheck::ReportFormat::Json,
+        format,
     )
     .ok()?;
     let mut out = Vec::new();

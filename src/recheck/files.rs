@@ -1,7 +1,20 @@
 //! Reading the data files for a re-check: only those whose stat changed, the ones the touched
 //! units need, and the ones the recomputed findings point into.
 
-use super::*;
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::engine::Finding;
+use crate::load::cache::{Cache, Key};
+use crate::load::parse::RawFile;
+use crate::load::{self, Begun};
+use crate::model::Dataset;
+use crate::source_map::{FileId, SourceFile};
+
+use super::GiveUp;
+use super::state::{FileStat, State};
 
 /// A data file: read, or, when `stat` says it is as the previous run left it, not read at
 /// all (most files of a large data set, after an edit).

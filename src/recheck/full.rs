@@ -1,6 +1,21 @@
 //! The full check, and the state it leaves for the next run.
 
-use super::*;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::engine::{self, Report, family_roots};
+use crate::load::cache::{Cache, Key};
+use crate::load::parse::RawFile;
+use crate::load::{self, Begun, LoadFailure};
+use crate::model::{Dataset, Timing};
+use crate::source_map::SourceFile;
+
+use super::files::DataFile;
+use super::judge::Judge;
+use super::state::{ClaimRecord, Entry, FileRecord, Names, State};
+use super::store::Store;
+use super::{How, Job, Prepared, definitions, empty_state, id_hash, options_key, settings_key};
 
 /// Checks the whole data set (and describes it for the next run when `store` is given).
 pub(super) fn full(

@@ -1,6 +1,11 @@
 //! What a finding depends on (its unit) and where it stands in the report.
 
-use super::*;
+use std::collections::HashMap;
+
+use crate::engine::{self, Finding, Locality, Report};
+use crate::model::Dataset;
+
+use super::state::{Entry, Unit};
 
 /// Places findings: their unit and their order.
 pub(super) struct Judge<'a> {

@@ -25,29 +25,24 @@ mod state;
 mod store;
 mod write;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::hash::{Hash, Hasher};
-use std::io::Write;
-use std::path::PathBuf;
 use std::time::Instant;
 
-use rayon::prelude::*;
-
-use crate::engine::{self, CheckOptions, Finding, Locality, Report, Summary, family_roots};
-use crate::load::cache::{Cache, Key};
-use crate::load::parse::{RawFile, parse_file};
+use crate::engine::{CheckOptions, Finding, Report, Summary};
+use crate::load::cache::Cache;
+use crate::load::parse::RawFile;
 use crate::load::{self, Begun, LoadFailure, LoadOptions};
 use crate::model::{Dataset, Severity, Timing};
 use crate::report::document::Framing;
 use crate::report::{human, json};
-use crate::source_map::{FileId, SourceFile};
-use state::{ClaimRecord, Entry, FileRecord, FileStat, Names, Pending, Segments, State, Tee, Unit};
-use store::Store;
+use crate::source_map::FileId;
 
-use files::{DataFile, Unread, read_all, read_shown_files};
+use files::{DataFile, read_all};
 use full::full;
-use judge::Judge;
 use partial::partial;
+use state::{ClaimRecord, Entry, Names, Segments, State, Unit};
+use store::Store;
 
 /// The formats a re-check writes: those whose findings' texts stand one after the other, each
 /// rendered on its own, so that the texts of findings not recomputed can be copied.

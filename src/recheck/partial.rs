@@ -1,7 +1,22 @@
 //! The partial check: the touched units recomputed on a data set of their files, merged with
 //! the previous findings.
 
-use super::*;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::engine::{self, CheckOptions, Finding, Locality, family_roots};
+use crate::load::cache::Cache;
+use crate::load::parse::{RawFile, parse_file};
+use crate::load::{self, Begun};
+use crate::model::{Dataset, Timing};
+use crate::source_map::{FileId, SourceFile};
+
+use super::files::{DataFile, Unread, read_shown_files};
+use super::judge::Judge;
+use super::state::{ClaimRecord, Entry, FileRecord, Names, Segments, State};
+use super::{GiveUp, How, Job, Piece, Prepared, Units, definitions, id_hash, store};
 
 /// Rechecks the units `units` on a data set of the stored records that are not claims, the
 /// units' stored claims and the changed files' claims, and copies every other finding. Only

@@ -1,7 +1,17 @@
 //! Writing the report, and keeping the state for the next run.
 
-use super::*;
+use std::collections::HashMap;
+use std::io::Write;
+use std::time::Instant;
+
+use crate::engine::{Summary, family_roots};
+use crate::load::cache::Cache;
+use crate::model::Timing;
 use crate::report::document::Document;
+
+use super::state::{self, Entry, Names, Pending, Segments, Tee};
+use super::store::Store;
+use super::{How, Piece, Prepared, summarize};
 
 impl Prepared {
     /// Counts of unaccepted findings by severity, and of accepted ones.
