@@ -357,18 +357,25 @@ mod tests {
         crate::load::load(&[dir.to_path_buf()]).expect("the data set loads")
     }
 
+    /// A data set of `families` families in a temporary folder, their roots, the names of a
+    /// cache there, and a store written by a full check.
+    fn fixture(families: usize) -> (tempfile::TempDir, Dataset, Vec<u32>, Names, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let data = data_set(dir.path(), families);
+        let roots = family_roots(&data);
+        let names = Names::new(&Cache::new(&dir.path().join("cache")), dir.path(), "json");
+        let first_text = data.files.files().count();
+        let store = Store::write_all(&names, &data, &roots, first_text).unwrap();
+        (dir, data, roots, names, store)
+    }
+
     fn ids(claims: &[Claim]) -> Vec<&str> {
         claims.iter().map(|c| c.id.as_str()).collect()
     }
 
     #[test]
     fn blocks_read_back_what_was_written_across_rechecks_and_compaction() {
-        let dir = tempfile::tempdir().unwrap();
-        let data = data_set(dir.path(), 12);
-        let roots = family_roots(&data);
-        let names = Names::new(&Cache::new(&dir.path().join("cache")), dir.path(), "json");
-        let first_text = data.files.files().count();
-        let mut store = Store::write_all(&names, &data, &roots, first_text).unwrap();
+        let (_dir, data, roots, names, mut store) = fixture(12);
         assert_eq!((store.files.len(), store.families.len()), (1, 12));
         let mut compacted = false;
         // Each re-check writes two other families again: their blocks move to a new file, and
@@ -406,11 +413,7 @@ mod tests {
 
     #[test]
     fn a_damaged_block_is_not_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let data = data_set(dir.path(), 3);
-        let roots = family_roots(&data);
-        let names = Names::new(&Cache::new(&dir.path().join("cache")), dir.path(), "json");
-        let store = Store::write_all(&names, &data, &roots, data.files.files().count()).unwrap();
+        let (_dir, _, _, names, store) = fixture(3);
         let path = names.folder().join(&store.files[0].0);
         let mut bytes = std::fs::read(&path).unwrap();
         let block = store.family(1).unwrap();
