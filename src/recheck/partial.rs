@@ -1,5 +1,5 @@
-//! The partial check: the touched units recomputed on a data set of their files, merged with
-//! the previous findings.
+//! The partial check: the touched units recomputed from the stored resolved records and the
+//! changed files, merged with the previous findings.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Instant;
