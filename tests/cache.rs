@@ -375,3 +375,33 @@ fn the_cache_does_not_keep_what_no_longer_serves() {
         .count();
     assert_eq!(shared_entries, first.len() + 1);
 }
+
+/// JSON and human checks keep a state each: alternating formats, each run after an edit is
+/// still a partial re-check, and prints what a check from scratch prints.
+#[test]
+fn json_and_human_rechecks_keep_their_own_state() {
+    let (_dir, data) = example_copy();
+    let file = data.join("weekly-blitz-2021-02-11.toml");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let run = |format: &str| {
+        let output = crosscheck_command()
+            .args(["check", "--today", TODAY, "--format", format, "--timings"])
+            .args(["--color", "never"])
+            .arg(&data)
+            .output()
+            .unwrap();
+        let how = String::from_utf8_lossy(&output.stderr).into_owned();
+        (stdout(&output), how.contains("recheck: partial"))
+    };
+    run("json");
+    run("human");
+    for (i, figure) in ["5,000", "5,500"].into_iter().enumerate() {
+        std::fs::write(&file, original.replacen("6,000", figure, 1)).unwrap();
+        for format in ["json", "human"] {
+            let (report, partial) = run(format);
+            assert!(partial, "edit {i}, {format}: not a partial re-check");
+            let expected = check_as(format, &data, &["--no-cache", "--color", "never"]);
+            assert_eq!(report, expected, "edit {i}, {format}");
+        }
+    }
+}
