@@ -405,3 +405,40 @@ fn json_and_human_rechecks_keep_their_own_state() {
         }
     }
 }
+
+/// A check naming files (a hook checking what changed names a few of many) or naming its cache
+/// folder prunes nothing: the entries it does not use may serve other runs.
+#[test]
+fn a_check_of_named_files_prunes_nothing() {
+    let (_dir, data) = example_copy();
+    check_markdown(&data, &[]);
+    let before = entries(&data);
+    let mut names: Vec<String> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    names.sort();
+    let file = data.join("weekly-blitz-2021-02-11.toml");
+    let original = std::fs::read_to_string(&file).unwrap();
+    for (i, figure) in ["5,000", "5,500"].into_iter().enumerate() {
+        std::fs::write(&file, original.replacen("6,000", figure, 1)).unwrap();
+        let mut command = crosscheck_command();
+        command
+            .current_dir(&data)
+            .args(["check", "--today", TODAY, "--format", "markdown"]);
+        if i == 0 {
+            command.args(&names);
+        } else {
+            command.args([".", "--cache-dir", ".crosscheck-cache"]);
+        }
+        let output = command.output().unwrap();
+        assert!(output.status.code().unwrap() < 2, "{output:?}");
+        let now = entries(&data);
+        assert!(
+            before.iter().all(|e| now.contains(e)),
+            "run {i}: the original content's entries stay"
+        );
+        assert_eq!(now.len(), before.len() + i + 1, "run {i}: one new entry");
+    }
+}

@@ -151,11 +151,12 @@ impl Cache {
 }
 
 impl Cache {
-    /// Removes what no longer serves, after a run that knows every data file's key (`used`):
+    /// Removes what no longer serves, after a run that read every data file under the cache's
+    /// data set (`used`: their keys):
     /// the entries of files that no longer have that content, temporary files that runs killed
     /// while writing left over an hour ago, and the folders of other builds (a cache restored
-    /// after an upgrade). Only for a data set's own cache folder: one named with `--cache-dir`
-    /// may serve other data sets. Named entries, segment and store files are not touched (the
+    /// after an upgrade). Only for a data set's own cache folder, checked whole (see
+    /// `Begun::may_prune`). Named entries, segment and store files are not touched (the
     /// re-check keeps those itself). Best effort, like every write.
     pub fn prune(&self, used: &std::collections::HashSet<Key>) {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {

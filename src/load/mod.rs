@@ -94,15 +94,16 @@ pub(crate) struct Begun {
     pub data: Dataset,
     pub errors: Vec<Diagnostic>,
     pub cache: Option<cache::Cache>,
-    /// Whether `cache` is the data set's own folder (not one named with `--cache-dir`, which
-    /// may serve other data sets too).
-    pub own_cache: bool,
+    /// Whether this run may prune `cache`: it is the data set's own folder (not one named with
+    /// `--cache-dir`, which may serve other data sets too), and the run reads every file under
+    /// its root (one folder was named, not files, which may be a few of many).
+    pub may_prune: bool,
 }
 
 impl Begun {
-    /// Prunes the data set's own cache ([`cache::Cache::prune`]), given every data file's key.
+    /// Prunes the cache ([`cache::Cache::prune`]) when this run may, given every data file's key.
     pub fn prune_cache(&self, keys: impl Iterator<Item = cache::Key>) {
-        if let (Some(cache), true) = (&self.cache, self.own_cache) {
+        if let (Some(cache), true) = (&self.cache, self.may_prune) {
             cache.prune(&keys.collect());
         }
     }
@@ -148,13 +149,14 @@ pub(crate) fn begin(paths: &[PathBuf], options: &LoadOptions) -> Begun {
     });
     data.timings
         .push(Timing::since("load: find files", started));
+    let may_prune = options.cache_dir.is_none() && paths.len() == 1 && paths[0].is_dir();
     Begun {
         paths,
         found,
         data,
         errors,
         cache,
-        own_cache: options.cache_dir.is_none(),
+        may_prune,
     }
 }
 
