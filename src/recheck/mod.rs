@@ -1,5 +1,5 @@
-//! The re-check after an edit: a JSON check that recomputes only what an edit can have changed
-//! and copies the rest of the previous run's report.
+//! The re-check after an edit: a JSON or human check that recomputes only what an edit can have
+//! changed and copies the rest of the previous run's report.
 //!
 //! Every finding depends on the records that are not claims (entities, sources, properties,
 //! rules, acceptances, settings) and on the claims of one *unit* ([`crate::engine::Locality`]):
@@ -171,7 +171,7 @@ enum GiveUp {
     Widen(Units),
 }
 
-/// Loads and checks the data set for a JSON report, reusing the previous JSON check's state in
+/// Loads and checks the data set for a report in `format`, reusing the previous check's state in
 /// the cache when it can. Errors are those of loading or of the rules, with the files they
 /// point into.
 pub fn prepare(

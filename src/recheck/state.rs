@@ -1,5 +1,6 @@
-//! What a JSON check leaves in the cache for the next one: the findings' texts, in segment
-//! files, and this state describing them. The state is one cache entry (checked like every
+//! What a JSON or human check leaves in the cache for the next one: the findings' texts, in
+//! segment files, the resolved records, in store files ([`super::store`]), and this state
+//! describing them. The state is one cache entry (checked like every
 //! entry); each segment is a file beside it whose length and BLAKE3 hash the state records, so a
 //! segment that does not match (truncated, replaced, written by another run) is never used.
 //!
