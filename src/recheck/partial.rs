@@ -162,15 +162,15 @@ fn restore_definitions(
     data.rules = stored.rules;
     data.accepted = stored.accepted;
     data.entity_names = stored.entity_names;
+    // Only the copies the state names, which `plan` found inside the data set.
+    let known: HashMap<&std::path::Path, [u8; 32]> = previous
+        .texts
+        .iter()
+        .map(|(path, key)| (path.as_path(), *key))
+        .collect();
     for (id, path) in stored.texts {
         let changed = || GiveUp::Full("a source's text copy changed");
-        // Only the copies the state names, which `plan` found inside the data set.
-        let key = previous
-            .texts
-            .iter()
-            .find(|(p, _)| *p == path)
-            .map(|(_, key)| *key)
-            .ok_or_else(damaged)?;
+        let key = *known.get(path.as_path()).ok_or_else(damaged)?;
         let file = load::text::read_copy(&path).ok_or_else(changed)?;
         if Cache::key(&file.text).0.as_bytes() != &key {
             return Err(changed());

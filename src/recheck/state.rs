@@ -137,9 +137,12 @@ impl Names {
         }
     }
 
-    /// The cache folder, where the segment and store files are.
-    pub fn folder(&self) -> &std::path::Path {
-        &self.folder
+    /// The path of a segment or store file a state names; `None` for a name this state's runs
+    /// never write (another folder, another data set's prefix): a state is read from a cache
+    /// folder that may come with the data set, and must not make crosscheck open other files.
+    pub fn file(&self, name: &str) -> Option<PathBuf> {
+        let plain = !name.contains(['/', '\\']) && !name.contains("..");
+        (plain && name.starts_with(&self.prefix)).then(|| self.folder.join(name))
     }
 }
 
@@ -182,7 +185,7 @@ impl Segments {
         let files = segments
             .iter()
             .map(|s| {
-                let mut file = std::fs::File::open(names.folder.join(&s.name)).ok()?;
+                let mut file = std::fs::File::open(names.file(&s.name)?).ok()?;
                 let (len, hash) = hash_file(&mut file)?;
                 (len == s.len && hash.as_bytes() == &s.hash).then_some(Window {
                     file,

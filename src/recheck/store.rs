@@ -286,7 +286,7 @@ impl Writer {
 
 /// Reads blocks, opening each store file once.
 pub struct Reader<'s> {
-    folder: PathBuf,
+    names: Names,
     store: &'s Store,
     open: Vec<Option<std::fs::File>>,
 }
@@ -294,7 +294,7 @@ pub struct Reader<'s> {
 impl<'s> Reader<'s> {
     pub fn new(names: &Names, store: &'s Store) -> Reader<'s> {
         Reader {
-            folder: names.folder().to_path_buf(),
+            names: names.clone(),
             store,
             open: (0..store.files.len()).map(|_| None).collect(),
         }
@@ -308,7 +308,7 @@ impl<'s> Reader<'s> {
             return None;
         }
         if self.open[i].is_none() {
-            self.open[i] = Some(std::fs::File::open(self.folder.join(name)).ok()?);
+            self.open[i] = Some(std::fs::File::open(self.names.file(name)?).ok()?);
         }
         let file = self.open[i].as_mut()?;
         file.seek(SeekFrom::Start(block.at)).ok()?;
@@ -369,6 +369,23 @@ mod tests {
         (dir, data, roots, names, store)
     }
 
+    #[test]
+    fn a_state_names_only_files_of_its_own_in_its_folder() {
+        let (dir, _, _, names, store) = fixture(1);
+        let own = &store.files[0].0;
+        assert!(names.file(own).is_some_and(|p| p.starts_with(dir.path())));
+        let prefix = own.split('-').take(2).collect::<Vec<_>>().join("-");
+        for name in [
+            format!("{prefix}/../../../etc/passwd"),
+            format!("{prefix}-..-x.store"),
+            format!("{prefix}\\x.store"),
+            "recheck-0000000000000000-1-2.store".to_string(),
+            "/etc/passwd".to_string(),
+        ] {
+            assert!(names.file(&name).is_none(), "{name}");
+        }
+    }
+
     fn ids(claims: &[Claim]) -> Vec<&str> {
         claims.iter().map(|c| c.id.as_str()).collect()
     }
@@ -414,7 +431,7 @@ mod tests {
     #[test]
     fn a_damaged_block_is_not_read() {
         let (_dir, _, _, names, store) = fixture(3);
-        let path = names.folder().join(&store.files[0].0);
+        let path = names.file(&store.files[0].0).unwrap();
         let mut bytes = std::fs::read(&path).unwrap();
         let block = store.family(1).unwrap();
         bytes[block.at as usize + 1] ^= 1;
