@@ -442,3 +442,27 @@ fn a_check_of_named_files_prunes_nothing() {
         assert_eq!(now.len(), before.len() + i + 1, "run {i}: one new entry");
     }
 }
+
+/// A source's text copy may be one of the data files. A re-check, which leaves most data files
+/// unread, must not search an empty stand-in for the quotes: it prints what a check from
+/// scratch prints.
+#[test]
+fn a_text_copy_that_is_a_data_file_is_searched_whole() {
+    let (_dir, data) = example_copy();
+    let file = data.join("weekly-blitz-2021-02-11.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let with_copy = text.replacen(
+        "id = \"weekly-blitz-2021-02-11\"\n",
+        "id = \"weekly-blitz-2021-02-11\"\ntext = \"un-mt-27.toml\"\n",
+        1,
+    );
+    assert_ne!(with_copy, text);
+    std::fs::write(&file, with_copy).unwrap();
+    let expected = check(&data, &["--no-cache"]);
+    assert!(expected.contains("quote-not-found"), "the copy is searched");
+    assert_eq!(check(&data, &[]), expected, "cold");
+    let other = data.join("un-mt-34.toml");
+    let other_text = std::fs::read_to_string(&other).unwrap();
+    std::fs::write(&other, format!("{other_text}\n# edited\n")).unwrap();
+    assert_eq!(check(&data, &[]), check(&data, &["--no-cache"]), "edited");
+}

@@ -28,7 +28,6 @@ pub(super) fn full(
 ) -> Result<Prepared, LoadFailure> {
     let step = Instant::now();
     let cache = begun.cache.as_ref();
-    let first_text = begun.file_id(files.len()).0 as usize;
     let settings = settings_key(&begun);
     files.par_iter_mut().enumerate().for_each(|(i, file)| {
         // An unreadable file is reported by the load that follows.
@@ -85,12 +84,7 @@ pub(super) fn full(
         format: job.format,
         store: store.filter(|_| state.is_some()),
         state: state.unwrap_or_else(empty_state),
-        how: How::Full {
-            data,
-            report,
-            why,
-            first_text,
-        },
+        how: How::Full { data, report, why },
         settings_fail_on,
         timings,
     })

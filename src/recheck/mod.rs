@@ -112,9 +112,6 @@ enum How {
         data: Dataset,
         report: Report,
         why: &'static str,
-        /// The id of the first file in the source map that is not a data file (or settings):
-        /// the text copies start there.
-        first_text: usize,
     },
     /// Some units checked again, the rest copied from the previous report.
     Partial {

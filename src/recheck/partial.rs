@@ -168,7 +168,14 @@ fn restore_definitions(
         .iter()
         .map(|(path, key)| (path.as_path(), *key))
         .collect();
+    let data_files = data.files.files().count() as u32;
     for (id, path) in stored.texts {
+        if id.0 < data_files {
+            // Left unread here, its text would be empty when quote-not-found searches it.
+            return Err(GiveUp::Full(
+                "a source's text copy is one of the data files",
+            ));
+        }
         let changed = || GiveUp::Full("a source's text copy changed");
         let key = *known.get(path.as_path()).ok_or_else(damaged)?;
         let file = load::text::read_copy(&path).ok_or_else(changed)?;

@@ -281,7 +281,18 @@ pub fn keep(cache: &Cache, names: &Names, state: &State) {
     });
 }
 
-/// A segment being written: a temporary file, renamed into place by [`Pending::finish`].
+/// What a [`Pending`] file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// Findings' texts: the state records the file's length and hash.
+    Segment,
+    /// Resolved records ([`super::store`]): each block carries its own hash, so the file as a
+    /// whole is not hashed.
+    Store,
+}
+
+/// A segment or store file being written: a temporary file, renamed into place by
+/// [`Pending::finish`].
 pub struct Pending {
     name: String,
     tmp: PathBuf,
@@ -290,8 +301,16 @@ pub struct Pending {
     /// Bytes not yet hashed and written: they go in large chunks, which BLAKE3 hashes several
     /// times faster than a finding's worth at a time.
     buffer: Vec<u8>,
-    hasher: blake3::Hasher,
+    /// `None` for a store file.
+    hasher: Option<blake3::Hasher>,
     len: u64,
+}
+
+/// A file [`Pending`] wrote: its name, length and, for a segment, hash.
+pub struct Written {
+    pub name: String,
+    pub len: u64,
+    pub hash: Option<[u8; 32]>,
 }
 
 /// How much [`Pending`] gathers before hashing and writing.
@@ -300,7 +319,11 @@ const PENDING_CHUNK: usize = 1 << 20;
 impl Pending {
     /// Starts a new segment (`.segment`) or store file (`.store`); `None` when the cache folder
     /// cannot be written (the check goes on without leaving a state).
-    pub fn start(names: &Names, extension: &str) -> Option<Pending> {
+    pub fn start(names: &Names, kind: FileKind) -> Option<Pending> {
+        let extension = match kind {
+            FileKind::Segment => "segment",
+            FileKind::Store => "store",
+        };
         std::fs::create_dir_all(&names.folder).ok()?;
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -324,7 +347,7 @@ impl Pending {
             target,
             file: Some(file),
             buffer: Vec::with_capacity(PENDING_CHUNK),
-            hasher: blake3::Hasher::new(),
+            hasher: (kind == FileKind::Segment).then(blake3::Hasher::new),
             len: 0,
         })
     }
@@ -334,15 +357,15 @@ impl Pending {
         self.len
     }
 
-    /// Renames the segment into place; `None` when it could not be written whole.
-    pub fn finish(mut self) -> Option<Segment> {
+    /// Renames the file into place; `None` when it could not be written whole.
+    pub fn finish(mut self) -> Option<Written> {
         self.write_buffer();
         self.file.take()?;
         std::fs::rename(&self.tmp, &self.target).ok()?;
-        Some(Segment {
+        Some(Written {
             name: self.name.clone(),
             len: self.len,
-            hash: *self.hasher.finalize().as_bytes(),
+            hash: self.hasher.as_ref().map(|h| *h.finalize().as_bytes()),
         })
     }
 }
@@ -351,7 +374,9 @@ impl Pending {
     /// Hashes and writes what was gathered. A failing cache file must not fail the report: it
     /// is dropped, and no state is kept.
     fn write_buffer(&mut self) {
-        self.hasher.update_rayon(&self.buffer);
+        if let Some(hasher) = &mut self.hasher {
+            hasher.update_rayon(&self.buffer);
+        }
         if let Some(file) = &mut self.file
             && file.write_all(&self.buffer).is_err()
         {

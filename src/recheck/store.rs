@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::state::{Names, Pending};
+use super::state::{FileKind, Names, Pending};
 use crate::model::{
     Acceptance, Claim, Dataset, Entity, EntityIdx, NameMap, Property, RuleRecord, Source,
 };
@@ -91,16 +91,14 @@ impl Store {
         Some(&self.families[i].1)
     }
 
-    /// Every block of a full check: the records that are not claims of `data`, the text copies
-    /// (files from `first_text` on), and every family's claims. `None` when the store cannot
-    /// be written.
-    pub fn write_all(
-        names: &Names,
-        data: &Dataset,
-        roots: &[u32],
-        first_text: usize,
-    ) -> Option<Store> {
+    /// Every block of a full check: the records that are not claims of `data`, the sources'
+    /// text copies, and every family's claims. `None` when the store cannot be written.
+    pub fn write_all(names: &Names, data: &Dataset, roots: &[u32]) -> Option<Store> {
         let mut out = Writer::start(names)?;
+        // In the order the loader added them to the source map, after every data file.
+        let mut texts: Vec<FileId> = data.sources.iter().filter_map(|s| s.text).collect();
+        texts.sort_unstable();
+        texts.dedup();
         let definitions = DefinitionsOut {
             sources: &data.sources,
             entities: &data.entities,
@@ -108,11 +106,9 @@ impl Store {
             rules: &data.rules,
             accepted: &data.accepted,
             entity_names: &data.entity_names,
-            texts: data
-                .files
-                .files()
-                .skip(first_text)
-                .map(|(id, f)| (id, f.path.as_path()))
+            texts: texts
+                .into_iter()
+                .map(|id| (id, data.files.file(id).path.as_path()))
                 .collect(),
         };
         let definitions = out.block(&encode(&definitions)?)?;
@@ -263,7 +259,7 @@ struct Writer {
 impl Writer {
     fn start(names: &Names) -> Option<Writer> {
         Some(Writer {
-            file: Pending::start(names, "store")?,
+            file: Pending::start(names, FileKind::Store)?,
         })
     }
 
@@ -279,8 +275,8 @@ impl Writer {
     }
 
     fn finish(self) -> Option<(String, u64)> {
-        let segment = self.file.finish()?;
-        Some((segment.name, segment.len))
+        let written = self.file.finish()?;
+        Some((written.name, written.len))
     }
 }
 
@@ -364,8 +360,7 @@ mod tests {
         let data = data_set(dir.path(), families);
         let roots = family_roots(&data);
         let names = Names::new(&Cache::new(&dir.path().join("cache")), dir.path(), "json");
-        let first_text = data.files.files().count();
-        let store = Store::write_all(&names, &data, &roots, first_text).unwrap();
+        let store = Store::write_all(&names, &data, &roots).unwrap();
         (dir, data, roots, names, store)
     }
 

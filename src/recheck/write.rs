@@ -9,7 +9,7 @@ use crate::load::cache::Cache;
 use crate::model::Timing;
 use crate::report::document::Document;
 
-use super::state::{self, Entry, Names, Pending, Segments, Tee};
+use super::state::{self, Entry, FileKind, Names, Pending, Segment, Segments, Tee};
 use super::store::Store;
 use super::{How, Piece, Prepared, summarize};
 
@@ -59,7 +59,7 @@ impl Prepared {
         let start_segment = |store: &Option<(Cache, Names)>| {
             store
                 .as_ref()
-                .and_then(|(_, names)| Pending::start(names, "segment"))
+                .and_then(|(_, names)| Pending::start(names, FileKind::Segment))
         };
         let (pending, placed, whole) = match &mut self.how {
             How::Unchanged { segments } => {
@@ -94,52 +94,41 @@ impl Prepared {
                 ..
             } => {
                 // Rewrite every text into one new segment when the old ones are mostly unused;
-                // else the new segment holds only the recomputed findings.
+                // else the new segment holds only the recomputed findings, and the others stay
+                // where they are.
                 let whole = self.state.wants_compaction();
                 let mut pending = start_segment(&self.store);
-                let mut placed = Vec::with_capacity(pieces.len());
-                if whole {
-                    let mut tee = Tee {
-                        out,
-                        copy: pending.as_mut(),
-                    };
-                    let mut doc = Document::start(&mut tee, framing)?;
-                    let mut run = Run::default();
-                    for (piece, e) in pieces.iter().zip(&self.state.findings) {
-                        match piece {
-                            Piece::Old => run.push(e, &mut doc, segments)?,
-                            Piece::New(i) => {
-                                run.flush(&mut doc, segments)?;
-                                doc.finding(&format.finding_text(data, &found[*i]))?;
+                let (copy, mut recomputed) = match (whole, pending.as_mut()) {
+                    (true, p) => (p, None),
+                    (false, p) => (None, p),
+                };
+                let mut tee = Tee { out, copy };
+                let mut doc = Document::start(&mut tee, framing)?;
+                let mut run = Run::default();
+                let mut kept = Vec::new();
+                for (piece, e) in pieces.iter().zip(&self.state.findings) {
+                    match piece {
+                        Piece::Old => {
+                            run.push(e, &mut doc, segments)?;
+                            if !whole {
+                                kept.push(e.text.clone());
+                            }
+                        }
+                        Piece::New(i) => {
+                            run.flush(&mut doc, segments)?;
+                            let text = format.finding_text(data, &found[*i]);
+                            doc.finding(&text)?;
+                            if let Some(p) = &mut recomputed {
+                                let start = p.len();
+                                let _ = p.write_all(&text);
+                                kept.push(start..p.len());
                             }
                         }
                     }
-                    run.flush(&mut doc, segments)?;
-                    placed = doc.finish(&tail)?;
-                } else {
-                    let mut doc = Document::start(out, framing)?;
-                    let mut run = Run::default();
-                    for (piece, e) in pieces.iter().zip(&self.state.findings) {
-                        match piece {
-                            Piece::Old => {
-                                run.push(e, &mut doc, segments)?;
-                                placed.push(e.text.clone());
-                            }
-                            Piece::New(i) => {
-                                run.flush(&mut doc, segments)?;
-                                let text = format.finding_text(data, &found[*i]);
-                                doc.finding(&text)?;
-                                if let Some(p) = &mut pending {
-                                    let start = p.len();
-                                    let _ = p.write_all(&text);
-                                    placed.push(start..p.len());
-                                }
-                            }
-                        }
-                    }
-                    run.flush(&mut doc, segments)?;
-                    doc.finish(&tail)?;
                 }
+                run.flush(&mut doc, segments)?;
+                let in_report = doc.finish(&tail)?;
+                let placed = if whole { in_report } else { kept };
                 (pending, placed, whole)
             }
         };
@@ -163,8 +152,16 @@ impl Prepared {
             return;
         }
         let step = Instant::now();
-        let Some(segment) = pending.finish() else {
+        let Some(written) = pending.finish() else {
             return;
+        };
+        let Some(hash) = written.hash else {
+            return;
+        };
+        let segment = Segment {
+            name: written.name,
+            len: written.len,
+            hash,
         };
         // The entries are placed in their new segments where they are: they still give the
         // report's counts afterwards.
@@ -206,9 +203,7 @@ impl Prepared {
         }
         state.segments = segments;
         let stored = match &self.how {
-            How::Full {
-                data, first_text, ..
-            } => Store::write_all(names, data, &family_roots(data), *first_text),
+            How::Full { data, .. } => Store::write_all(names, data, &family_roots(data)),
             How::Partial { data, families, .. } => {
                 state
                     .store
