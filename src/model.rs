@@ -314,11 +314,14 @@ pub struct Dataset {
     pub timings: Vec<Timing>,
 }
 
-/// How long one step took (wall time), for `--timings`.
+/// How long one step took (wall time), and the process's peak memory when it ended, for
+/// `--timings`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Timing {
     pub step: String,
     pub took: std::time::Duration,
+    /// The most memory the process had held so far (bytes), where the system says.
+    pub peak_memory: Option<u64>,
 }
 
 impl Timing {
@@ -327,8 +330,24 @@ impl Timing {
         Timing {
             step: step.into(),
             took: start.elapsed(),
+            peak_memory: peak_memory(),
         }
     }
+}
+
+/// The process's peak resident memory so far: `VmHWM` on Linux, `None` elsewhere or when
+/// `/proc` cannot be read. Measuring each step this way shows which one sets the peak.
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line
+        .trim_start_matches("VmHWM:")
+        .trim()
+        .strip_suffix("kB")?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib * 1024)
 }
 
 impl Dataset {

@@ -366,7 +366,7 @@ fn timings_go_to_standard_error_and_leave_the_report_alone() {
     let lines: Vec<String> = common::stderr(&timed)
         .lines()
         .filter(|l| l.starts_with("timing:"))
-        .map(|l| l.split("s  ").nth(1).unwrap_or("").to_string())
+        .map(|l| l.rsplit("  ").next().unwrap_or("").to_string())
         .collect();
     for step in [
         "load: read and parse",

@@ -91,12 +91,22 @@ fn run_recheck(args: &CheckArgs, color: bool, format: ReportFormat) -> u8 {
     code
 }
 
-/// One line a step: its time in seconds, then its name.
+/// One line a step: its time in seconds, the peak memory so far (where the system tells),
+/// then its name.
 fn timings_table(load: &[Timing], engine: &[Timing], write: &Timing) -> String {
     load.iter()
         .chain(engine)
         .chain(std::iter::once(write))
-        .map(|t| format!("timing: {:>9.3} s  {}\n", t.took.as_secs_f64(), t.step))
+        .map(|t| {
+            let peak = t
+                .peak_memory
+                .map_or_else(|| "       -".to_string(), |b| format!("{:>4} MiB", b >> 20));
+            format!(
+                "timing: {:>9.3} s  peak {peak}  {}\n",
+                t.took.as_secs_f64(),
+                t.step
+            )
+        })
         .collect()
 }
 
