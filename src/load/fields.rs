@@ -15,13 +15,59 @@ type TomlSpanned<'i> = toml::Spanned<DeValue<'i>>;
 /// A value as written in a claim's `value`, before the property type says how to read it.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum RawValue {
-    /// A string and the offset of its first content byte in the file, when the file's bytes
-    /// between the quotes are exactly the string (no escapes), so errors inside it can point at
-    /// the character.
-    String(String, Option<usize>),
+    String(RawStr),
     Number(f64),
     Date(DayRange),
     Array(Vec<Spanned<RawValue>>),
+}
+
+/// A string of a raw claim: where it lies in its file's text when the file holds it verbatim
+/// (no escapes, so offsets inside it map one to one), else the string itself. Claims stay raw
+/// until every file is parsed: owning their strings, a million of them held several hundred
+/// megabytes more, and made millions of small allocations.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct RawStr {
+    /// The value as written, quotes included: where diagnostics point.
+    pub span: Span,
+    content: Content,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+enum Content {
+    /// The bytes `start..end` of the file's text.
+    Verbatim {
+        start: u32,
+        end: u32,
+    },
+    Escaped(Box<str>),
+}
+
+impl RawStr {
+    /// The string; `file_text` must be the text of the file it was read from.
+    pub fn get<'a>(&'a self, file_text: &'a str) -> &'a str {
+        match &self.content {
+            Content::Verbatim { start, end } => file_text
+                .get(*start as usize..*end as usize)
+                .unwrap_or_default(),
+            Content::Escaped(s) => s,
+        }
+    }
+
+    /// Where the string starts in its file, when the file holds it verbatim.
+    pub fn verbatim_start(&self) -> Option<u32> {
+        match self.content {
+            Content::Verbatim { start, .. } => Some(start),
+            Content::Escaped(_) => None,
+        }
+    }
+
+    /// The string with its span, owned.
+    pub fn to_spanned(&self, file_text: &str) -> Spanned<String> {
+        Spanned {
+            value: self.get(file_text).to_string(),
+            span: self.span,
+        }
+    }
 }
 
 /// Reads the fields of one record table.
@@ -116,14 +162,11 @@ impl<'t, 'i> Fields<'t, 'i> {
         );
     }
 
-    /// An optional string field.
-    pub fn string(&mut self, key: &str) -> Option<Spanned<String>> {
+    /// An optional string field, borrowed from the table.
+    fn string_ref(&mut self, key: &str) -> Option<(&'t str, Span)> {
         let value = self.get(key)?;
         match value.get_ref() {
-            DeValue::String(s) => Some(Spanned {
-                value: s.to_string(),
-                span: self.span(value.span()),
-            }),
+            DeValue::String(s) => Some((s.as_ref(), self.span(value.span()))),
             _ => {
                 self.type_error(key, value, "a string");
                 None
@@ -131,69 +174,119 @@ impl<'t, 'i> Fields<'t, 'i> {
         }
     }
 
+    /// An optional string field.
+    pub fn string(&mut self, key: &str) -> Option<Spanned<String>> {
+        let (value, span) = self.string_ref(key)?;
+        Some(Spanned {
+            value: value.to_string(),
+            span,
+        })
+    }
+
+    /// An optional string field, kept as [`RawStr`].
+    pub fn raw_str(&mut self, key: &str) -> Option<RawStr> {
+        let (value, span) = self.string_ref(key)?;
+        Some(self.keep(value, span))
+    }
+
     /// A string field that must be present and not blank.
-    pub fn required_string(&mut self, key: &str) -> Option<Spanned<String>> {
+    fn required_string_ref(&mut self, key: &str) -> Option<(&'t str, Span)> {
         if self.get(key).is_none() {
             self.missing(key);
             return None;
         }
-        let value = self.string(key)?;
-        if value.value.trim().is_empty() {
+        let (value, span) = self.string_ref(key)?;
+        if value.trim().is_empty() {
             self.errors.push(
-                Diagnostic::error(format!("`{key}` must not be empty"))
-                    .with_primary(value.span, "empty"),
+                Diagnostic::error(format!("`{key}` must not be empty")).with_primary(span, "empty"),
             );
             return None;
         }
-        Some(value)
+        Some((value, span))
+    }
+
+    /// A string field that must be present and not blank.
+    pub fn required_string(&mut self, key: &str) -> Option<Spanned<String>> {
+        let (value, span) = self.required_string_ref(key)?;
+        Some(Spanned {
+            value: value.to_string(),
+            span,
+        })
+    }
+
+    /// [`Fields::required_string`], kept as [`RawStr`].
+    pub fn required_raw_str(&mut self, key: &str) -> Option<RawStr> {
+        let (value, span) = self.required_string_ref(key)?;
+        Some(self.keep(value, span))
     }
 
     /// An id field (`[a-z0-9][a-z0-9._-]*`, plus `/` and `~` where `extra` allows them). An
     /// invalid id is reported and still returned, so that references to it resolve.
-    pub fn id(&mut self, key: &str, required: bool, extra: &str) -> Option<Spanned<String>> {
-        let value = if required {
-            self.required_string(key)?
+    fn id_ref(&mut self, key: &str, required: bool, extra: &str) -> Option<(&'t str, Span)> {
+        let (value, span) = if required {
+            self.required_string_ref(key)?
         } else {
-            self.string(key)?
+            self.string_ref(key)?
         };
-        match first_bad_id_char(&value.value, extra) {
-            None => Some(value),
-            Some((offset, c)) => {
-                let suggestion = suggest_id(&value.value, extra);
-                let mut diag = Diagnostic::error(format!("`{}` is not a valid id", value.value))
-                    .with_primary(
-                        self.inner_span(&value, offset, c.len_utf8()),
-                        format!("{c:?} is not allowed here"),
-                    )
-                    .with_note(format!(
-                        "ids start with a lower-case letter or digit, then lower-case letters, digits, `.`, `_`, `-`{}",
-                        extra.chars().map(|c| format!(", `{c}`")).collect::<String>()
-                    ));
-                if !suggestion.is_empty() {
-                    diag = diag.with_help(format!("write it as `{suggestion}`"));
-                }
-                self.errors.push(diag);
-                // The record keeps the id as written: the error fails the load anyway, and
-                // references to the record then resolve instead of each adding a follow-on
-                // "not defined" error.
-                Some(value)
+        if let Some((offset, c)) = first_bad_id_char(value, extra) {
+            let suggestion = suggest_id(value, extra);
+            let mut diag = Diagnostic::error(format!("`{value}` is not a valid id"))
+                .with_primary(
+                    self.inner_span(value, span, offset, c.len_utf8()),
+                    format!("{c:?} is not allowed here"),
+                )
+                .with_note(format!(
+                    "ids start with a lower-case letter or digit, then lower-case letters, digits, `.`, `_`, `-`{}",
+                    extra.chars().map(|c| format!(", `{c}`")).collect::<String>()
+                ));
+            if !suggestion.is_empty() {
+                diag = diag.with_help(format!("write it as `{suggestion}`"));
             }
+            self.errors.push(diag);
+            // The record keeps the id as written: the error fails the load anyway, and
+            // references to the record then resolve instead of each adding a follow-on
+            // "not defined" error.
         }
+        Some((value, span))
+    }
+
+    /// See [`Fields::id_ref`].
+    pub fn id(&mut self, key: &str, required: bool, extra: &str) -> Option<Spanned<String>> {
+        let (value, span) = self.id_ref(key, required, extra)?;
+        Some(Spanned {
+            value: value.to_string(),
+            span,
+        })
+    }
+
+    /// [`Fields::id`], kept as [`RawStr`].
+    pub fn raw_id(&mut self, key: &str, required: bool, extra: &str) -> Option<RawStr> {
+        let (value, span) = self.id_ref(key, required, extra)?;
+        Some(self.keep(value, span))
+    }
+
+    /// `value`, read from the string value at `span`, as a [`RawStr`]: where it lies in the
+    /// file when the parser borrowed it from between the quotes (no escapes to undo).
+    fn keep(&self, value: &str, span: Span) -> RawStr {
+        let inner = quoted_content(self.text, span.range());
+        let at = (value.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+        let content = match inner {
+            Some(inner) if at == inner.start && value.len() == inner.len() => Content::Verbatim {
+                start: inner.start as u32,
+                end: inner.end as u32,
+            },
+            _ => Content::Escaped(value.into()),
+        };
+        RawStr { span, content }
     }
 
     /// The span of `len` bytes at `offset` inside a string value, or the whole value when the
     /// file's text between the quotes is not exactly the string (escapes).
-    fn inner_span(&self, value: &Spanned<String>, offset: usize, len: usize) -> Span {
-        match string_content_start(self.text, value.span.range(), &value.value) {
+    fn inner_span(&self, value: &str, span: Span, offset: usize, len: usize) -> Span {
+        match string_content_start(self.text, span.range(), value) {
             Some(start) => self.span(start + offset..start + offset + len),
-            None => value.span,
+            None => span,
         }
-    }
-
-    /// Where a string value's text starts in the file, when the file holds it verbatim (no
-    /// escapes): places inside the string can then be pointed at.
-    pub fn verbatim_start(&self, value: &Spanned<String>) -> Option<u32> {
-        string_content_start(self.text, value.span.range(), &value.value).map(|s| s as u32)
     }
 
     /// A field that may be one string or an array of strings.
@@ -298,7 +391,7 @@ impl<'t, 'i> Fields<'t, 'i> {
 
     /// The error for a string that the value language rejected, pointing inside the string.
     pub fn value_error(&self, key: &str, value: &Spanned<String>, err: &ValueError) -> Diagnostic {
-        let span = self.inner_span(value, err.offset, err.len);
+        let span = self.inner_span(&value.value, value.span, err.offset, err.len);
         let mut diag = Diagnostic::error(format!(
             "cannot read `{key}` = {:?}: expected {}",
             value.value, err.expected
@@ -322,10 +415,7 @@ impl<'t, 'i> Fields<'t, 'i> {
     fn read_raw(&mut self, key: &str, value: &TomlSpanned<'i>) -> Option<Spanned<RawValue>> {
         let span = self.span(value.span());
         let raw = match value.get_ref() {
-            DeValue::String(s) => {
-                let start = string_content_start(self.text, value.span(), s);
-                RawValue::String(s.to_string(), start)
-            }
+            DeValue::String(s) => RawValue::String(self.keep(s, span)),
             DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
                 Ok(n) => RawValue::Number(n as f64),
                 Err(_) => {
@@ -406,6 +496,12 @@ pub fn string_content_start(
     span: std::ops::Range<usize>,
     content: &str,
 ) -> Option<usize> {
+    let inner = quoted_content(text, span)?;
+    (text.get(inner.clone())? == content).then_some(inner.start)
+}
+
+/// The range between a string value's quotes (one or three of them).
+fn quoted_content(text: &str, span: std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
     let raw = text.get(span.clone())?;
     let quote = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
         3
@@ -414,8 +510,10 @@ pub fn string_content_start(
     } else {
         return None;
     };
-    let inner = raw.get(quote..raw.len().checked_sub(quote)?)?;
-    (inner == content).then_some(span.start + quote)
+    let end = span.end.checked_sub(quote)?;
+    let start = span.start + quote;
+    (start <= end && text.is_char_boundary(start) && text.is_char_boundary(end))
+        .then_some(start..end)
 }
 
 /// A TOML local date (no time, no offset) as a day.
@@ -489,5 +587,38 @@ mod tests {
         let text = r#"a = "x y" b = "x\ty""#;
         assert_eq!(string_content_start(text, 4..9, "x y"), Some(5));
         assert_eq!(string_content_start(text, 14..20, "x\ty"), None);
+    }
+
+    /// Every string form TOML has, read as a [`RawStr`]: each gives back its string, and only
+    /// those whose file text is the string point into the file.
+    #[test]
+    fn raw_strings_point_into_the_file_only_when_verbatim() {
+        let text = "a = \"x y\"\nb = \"x\\ty\"\nc = 'lit\\n'\nd = \"\"\"\nmulti\"\"\"\ne = '''raw'''\nf = \"\"\n";
+        let (doc, errors) = DeTable::parse_recoverable(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        let header = Span::new(FileId(0), 0..0);
+        let mut fields = Fields::new(FileId(0), text, doc.get_ref(), header, "test");
+        let expected = [
+            ("a", "x y", true),
+            ("b", "x\ty", false),
+            ("c", "lit\\n", true),
+            // The newline after the opening quotes is not part of the string.
+            ("d", "multi", false),
+            ("e", "raw", true),
+            ("f", "", true),
+        ];
+        for (key, value, verbatim) in expected {
+            let raw = fields.raw_str(key).expect(key);
+            assert_eq!(raw.get(text), value, "{key}");
+            assert_eq!(raw.verbatim_start().is_some(), verbatim, "{key}");
+            if let Some(start) = raw.verbatim_start() {
+                assert_eq!(&text[start as usize..][..value.len()], value, "{key}");
+            }
+            let json = serde_json::to_string(&raw).unwrap();
+            let read_back: RawStr =
+                crate::source_map::with_file(FileId(0), || serde_json::from_str(&json)).unwrap();
+            assert_eq!(read_back.get(text), value, "{key} read back");
+        }
+        assert!(fields.errors.is_empty());
     }
 }

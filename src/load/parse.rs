@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use toml::de::{DeTable, DeValue};
 
-use super::fields::{Fields, RawValue};
+use super::fields::{Fields, RawStr, RawValue};
 use super::suggest::{did_you_mean, help_for};
 use crate::diag::Diagnostic;
 use crate::model::{
@@ -85,23 +85,22 @@ pub struct RawSource {
     pub text: Option<Spanned<String>>,
 }
 
+/// A claim as its file gives it. Its strings are [`RawStr`]s: places in the file's text.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct RawClaim {
     pub header: Span,
-    pub id: Option<Spanned<String>>,
-    pub source: Option<Spanned<String>>,
-    pub subject: Spanned<String>,
-    pub property: Spanned<String>,
+    pub id: Option<RawStr>,
+    pub source: Option<RawStr>,
+    pub subject: RawStr,
+    pub property: RawStr,
     pub value: Spanned<RawValue>,
     pub as_of: Option<Spanned<DayRange>>,
-    pub scope: Option<String>,
-    pub according_to: Option<Spanned<String>>,
+    pub scope: Option<RawStr>,
+    pub according_to: Option<RawStr>,
     pub status: Status,
-    pub quote: Option<Spanned<String>>,
-    /// Where the quote's text starts, when the file holds it verbatim (no escapes).
-    pub quote_start: Option<u32>,
-    pub locator: Option<String>,
-    pub note: Option<String>,
+    pub quote: Option<RawStr>,
+    pub locator: Option<RawStr>,
+    pub note: Option<RawStr>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -309,17 +308,16 @@ fn read_grade(f: &mut Fields<'_, '_>, grade: Spanned<String>) -> Option<Spanned<
 }
 
 fn read_claim(f: &mut Fields<'_, '_>) -> Option<RawClaim> {
-    let id = f.id("id", false, "/~");
-    let subject = f.required_string("subject");
-    let property = f.required_string("property");
+    let id = f.raw_id("id", false, "/~");
+    let subject = f.required_raw_str("subject");
+    let property = f.required_raw_str("property");
     let value = f.raw_value("value");
-    let quote = f.string("quote");
     let claim = RawClaim {
         header: f.header,
-        source: f.string("source"),
+        source: f.raw_str("source"),
         as_of: f.period("as_of"),
-        scope: text_field(f, "scope"),
-        according_to: f.string("according_to"),
+        scope: f.raw_str("scope"),
+        according_to: f.raw_str("according_to"),
         status: f
             .choice(
                 "status",
@@ -330,10 +328,9 @@ fn read_claim(f: &mut Fields<'_, '_>) -> Option<RawClaim> {
                 ],
             )
             .map_or(Status::Asserted, |s| s.value),
-        quote_start: quote.as_ref().and_then(|q| f.verbatim_start(q)),
-        quote,
-        locator: text_field(f, "locator"),
-        note: text_field(f, "note"),
+        quote: f.raw_str("quote"),
+        locator: f.raw_str("locator"),
+        note: f.raw_str("note"),
         id,
         subject: subject?,
         property: property?,

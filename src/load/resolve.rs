@@ -6,6 +6,7 @@ use std::collections::hash_map::Entry;
 
 use rayon::prelude::*;
 
+use super::fields::RawStr;
 use super::fields::RawValue;
 use super::parse::{RawClaim, RawEntity, RawFile, RawRule, RawSource, type_word};
 use super::suggest::{did_you_mean, help_for};
@@ -65,25 +66,25 @@ impl<I: Copy> IdTable<I> {
     /// Looks up a reference, reporting an unknown one with the closest id.
     fn resolve(
         &self,
-        reference: &Spanned<String>,
+        reference: &str,
+        span: Span,
         key: &str,
         errors: &mut Vec<Diagnostic>,
     ) -> Option<I> {
-        if let Some(idx) = self.get(&reference.value) {
+        if let Some(idx) = self.get(reference) {
             return Some(idx);
         }
-        errors.push(self.unknown(reference, key));
+        errors.push(self.unknown(reference, span, key));
         None
     }
 
-    fn unknown(&self, reference: &Spanned<String>, key: &str) -> Diagnostic {
+    fn unknown(&self, reference: &str, span: Span, key: &str) -> Diagnostic {
         let mut diag = Diagnostic::error(format!(
-            "`{key}` names {} `{}`, which is not defined",
+            "`{key}` names {} `{reference}`, which is not defined",
             article(self.what),
-            reference.value
         ))
-        .with_primary(reference.span, format!("no {} has this id", self.what));
-        let guess = did_you_mean(&reference.value, self.ids.keys().map(String::as_str));
+        .with_primary(span, format!("no {} has this id", self.what));
+        let guess = did_you_mean(reference, self.ids.keys().map(String::as_str));
         if let Some(help) = help_for(guess) {
             diag = diag.with_help(help);
         } else {
@@ -122,10 +123,11 @@ trait FindEntity: Sync {
     /// The entity `name` names, if any (no error when none).
     fn lookup(&self, name: &str) -> Option<EntityIdx>;
 
-    /// The entity `name` names; an error when none does.
+    /// The entity `name` (written at `span`) names; an error when none does.
     fn resolve(
         &self,
-        name: &Spanned<String>,
+        name: &str,
+        span: Span,
         key: &str,
         errors: &mut Vec<Diagnostic>,
     ) -> Option<EntityIdx>;
@@ -142,15 +144,16 @@ impl FindEntity for NameMap<EntityIdx> {
 
     fn resolve(
         &self,
-        name: &Spanned<String>,
+        name: &str,
+        span: Span,
         key: &str,
         errors: &mut Vec<Diagnostic>,
     ) -> Option<EntityIdx> {
-        let found = self.lookup(&name.value);
+        let found = self.lookup(name);
         if found.is_none() {
             errors.push(
                 Diagnostic::error(format!("`{key}` names an entity that is not defined"))
-                    .with_primary(name.span, "no entity has this id, name or alias"),
+                    .with_primary(span, "no entity has this id, name or alias"),
             );
         }
         found
@@ -166,24 +169,24 @@ impl FindEntity for EntityNames {
 
     fn resolve(
         &self,
-        name: &Spanned<String>,
+        name: &str,
+        span: Span,
         key: &str,
         errors: &mut Vec<Diagnostic>,
     ) -> Option<EntityIdx> {
-        if let Some(idx) = self.ids.get(&name.value) {
+        if let Some(idx) = self.ids.get(name) {
             return Some(idx);
         }
-        if let Some((idx, _)) = self.names.get(&fold(&name.value)) {
+        if let Some((idx, _)) = self.names.get(&fold(name)) {
             return Some(*idx);
         }
         let mut diag = Diagnostic::error(format!(
-            "`{key}` names an entity `{}`, which is not defined",
-            name.value
+            "`{key}` names an entity `{name}`, which is not defined"
         ))
-        .with_primary(name.span, "no entity has this id, name or alias");
+        .with_primary(span, "no entity has this id, name or alias");
         // Suggest a spelling as written in the entities file, not its folded form.
         let guess = did_you_mean(
-            &fold(&name.value),
+            &fold(name),
             self.names
                 .keys()
                 .map(String::as_str)
@@ -250,11 +253,12 @@ pub fn resolve(
         claim_files.par_iter_mut().for_each(|file| {
             let only_source = file.only_source.as_deref();
             file.claims.retain(|claim| {
+                let text = shared.files.file(claim.header.file).text.as_str();
                 let source = match (&claim.source, only_source) {
-                    (Some(s), _) => sources.get(&s.value),
+                    (Some(s), _) => sources.get(s.get(text)),
                     (None, only) => only.and_then(|o| sources.get(o)),
                 };
-                match (names.lookup(&claim.subject.value), source) {
+                match (names.lookup(claim.subject.get(text)), source) {
                     (Some(subject), Some(source)) => {
                         keep(shared, claim.header.file, subject, source)
                     }
@@ -322,7 +326,7 @@ fn resolve_entities(
     }
     for entity in kept {
         let part_of = entity.part_of.as_ref().and_then(|p| {
-            let idx = names.resolve(p, "part_of", errors)?;
+            let idx = names.resolve(&p.value, p.span, "part_of", errors)?;
             Some(Spanned {
                 value: idx,
                 span: p.span,
@@ -333,7 +337,7 @@ fn resolve_entities(
             .iter()
             .filter_map(|n| {
                 Some(Spanned {
-                    value: names.resolve(n, "not_same_as", errors)?,
+                    value: names.resolve(&n.value, n.span, "not_same_as", errors)?,
                     span: n.span,
                 })
             })
@@ -450,13 +454,13 @@ fn resolve_sources(
         let party = source
             .party
             .as_ref()
-            .and_then(|p| names.resolve(p, "party", errors));
+            .and_then(|p| names.resolve(&p.value, p.span, "party", errors));
         let cites = source
             .cites
             .iter()
             .filter_map(|c| {
                 Some(Spanned {
-                    value: ids.resolve(c, "cites", errors)?,
+                    value: ids.resolve(&c.value, c.span, "cites", errors)?,
                     span: c.span,
                 })
             })
@@ -634,8 +638,11 @@ fn resolve_claim(
     tables: &Tables<'_>,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<ResolvedClaim> {
+    let text = data.files.file(claim.header.file).text.as_str();
     let source = match (&claim.source, only_source) {
-        (Some(s), _) => tables.sources.resolve(s, "source", errors),
+        (Some(s), _) => tables
+            .sources
+            .resolve(s.get(text), s.span, "source", errors),
         (None, Some(only)) => tables.sources.get(only),
         (None, None) => {
             errors.push(
@@ -646,29 +653,32 @@ fn resolve_claim(
             None
         }
     };
-    let subject = tables.names.resolve(&claim.subject, "subject", errors);
+    let subject = claim.subject.get(text);
+    let subject = tables
+        .names
+        .resolve(subject, claim.subject.span, "subject", errors);
+    let property = claim.property.get(text);
     let property = tables
         .properties
-        .resolve(&claim.property, "property", errors);
+        .resolve(property, claim.property.span, "property", errors);
     let according_to = claim.according_to.as_ref().and_then(|a| {
         Some(Spanned {
-            value: tables.sources.resolve(a, "according_to", errors)?,
+            value: tables
+                .sources
+                .resolve(a.get(text), a.span, "according_to", errors)?,
             span: a.span,
         })
     });
     let (Some(source), Some(subject), Some(property)) = (source, subject, property) else {
         return None;
     };
-    let value = read_value(data, property, &claim.value, tables.names, errors)?;
+    let value = read_value(data, property, &claim.value, text, tables.names, errors)?;
     let (as_of, as_of_span) = claim_time(data, &claim, source, according_to.as_ref());
+    let owned = |s: &Option<RawStr>| s.as_ref().map(|s| s.get(text).to_string());
     let resolved = ResolvedClaim {
         claim: Claim {
             id_written: claim.id.is_some(),
-            id: claim
-                .id
-                .as_ref()
-                .map(|id| id.value.clone())
-                .unwrap_or_default(),
+            id: owned(&claim.id).unwrap_or_default(),
             span: claim.header,
             source,
             subject: Spanned {
@@ -678,18 +688,22 @@ fn resolve_claim(
             property,
             value,
             value_text: Spanned {
-                value: raw_text(&claim.value.value),
+                value: raw_text(&claim.value.value, text),
                 span: claim.value.span,
             },
             as_of,
             as_of_span,
-            scope: claim.scope.as_deref().map(fold).unwrap_or_default(),
+            scope: claim
+                .scope
+                .as_ref()
+                .map(|s| fold(s.get(text)))
+                .unwrap_or_default(),
             according_to,
             status: claim.status,
-            quote: claim.quote,
-            quote_start: claim.quote_start,
-            locator: claim.locator,
-            note: claim.note,
+            quote: claim.quote.as_ref().map(|q| q.to_spanned(text)),
+            quote_start: claim.quote.as_ref().and_then(RawStr::verbatim_start),
+            locator: owned(&claim.locator),
+            note: owned(&claim.note),
         },
         id_span: claim.id.map_or(claim.header, |id| id.span),
     };
@@ -714,22 +728,24 @@ fn claim_time(
 }
 
 /// The value as written, for reports.
-fn raw_text(value: &RawValue) -> String {
+fn raw_text(value: &RawValue, text: &str) -> String {
     match value {
-        RawValue::String(s, _) => s.clone(),
+        RawValue::String(s) => s.get(text).to_string(),
         RawValue::Number(n) => crate::value::format_number(*n),
         RawValue::Date(d) => d.to_string(),
         RawValue::Array(items) => {
-            let parts: Vec<String> = items.iter().map(|i| raw_text(&i.value)).collect();
+            let parts: Vec<String> = items.iter().map(|i| raw_text(&i.value, text)).collect();
             format!("[{}]", parts.join(", "))
         }
     }
 }
 
+/// Reads a claim's value by its property's type; `text` is the claim's file's.
 fn read_value(
     data: &Dataset,
     property: PropertyIdx,
     raw: &Spanned<RawValue>,
+    text: &str,
     names: &dyn FindEntity,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Value> {
@@ -739,30 +755,30 @@ fn read_value(
         (RawValue::Number(n), PropertyType::Quantity) => {
             Ok(Value::Quantity(crate::value::Interval::exact(*n)))
         }
-        (RawValue::String(s, start), PropertyType::Quantity) => parse_quantity(s, settings)
+        (RawValue::String(s), PropertyType::Quantity) => parse_quantity(s.get(text), settings)
             .map(Value::Quantity)
-            .map_err(|e| value_error(raw.span, s, *start, &e)),
+            .map_err(|e| value_error(s, text, &e)),
         (RawValue::Date(d), PropertyType::Date) => Ok(Value::Date(*d)),
-        (RawValue::String(s, start), PropertyType::Date) => parse_period(s)
+        (RawValue::String(s), PropertyType::Date) => parse_period(s.get(text))
             .map(Value::Date)
-            .map_err(|e| value_error(raw.span, s, *start, &e)),
-        (RawValue::String(s, _), PropertyType::Entity) => {
-            let name = Spanned {
-                value: s.clone(),
-                span: raw.span,
-            };
-            return names.resolve(&name, "value", errors).map(Value::Entity);
+            .map_err(|e| value_error(s, text, &e)),
+        (RawValue::String(s), PropertyType::Entity) => {
+            return names
+                .resolve(s.get(text), raw.span, "value", errors)
+                .map(Value::Entity);
         }
-        (RawValue::String(s, _), PropertyType::Text) => Ok(Value::Text(fold(s))),
-        (RawValue::String(s, _), PropertyType::Set) if fold(s) == "none" => {
+        (RawValue::String(s), PropertyType::Text) => Ok(Value::Text(fold(s.get(text)))),
+        (RawValue::String(s), PropertyType::Set) if fold(s.get(text)) == "none" => {
             Ok(Value::Set(Vec::new()))
         }
-        (RawValue::String(s, _), PropertyType::Set) => Ok(Value::Set(vec![set_item(names, s)])),
+        (RawValue::String(s), PropertyType::Set) => {
+            Ok(Value::Set(vec![set_item(names, s.get(text))]))
+        }
         (RawValue::Array(items), PropertyType::Set) => {
             let mut set = Vec::with_capacity(items.len());
             for item in items {
                 match &item.value {
-                    RawValue::String(s, _) => set.push(set_item(names, s)),
+                    RawValue::String(s) => set.push(set_item(names, s.get(text))),
                     _ => errors.push(
                         Diagnostic::error(format!(
                             "the members of set property `{}` must be strings",
@@ -804,22 +820,21 @@ fn set_item(names: &dyn FindEntity, text: &str) -> SetItem {
     }
 }
 
-fn value_error(
-    span: Span,
-    text: &str,
-    content_start: Option<usize>,
-    err: &ValueError,
-) -> Diagnostic {
-    let inner = match content_start {
+/// A value that its property's type cannot read: pointing at the place inside the string
+/// where the file holds it verbatim.
+fn value_error(value: &RawStr, text: &str, err: &ValueError) -> Diagnostic {
+    let span = value.span;
+    let inner = match value.verbatim_start() {
         Some(start) => Span {
             file: span.file,
-            start: (start + err.offset) as u32,
-            end: (start + err.offset + err.len) as u32,
+            start: start + err.offset as u32,
+            end: start + (err.offset + err.len) as u32,
         },
         None => span,
     };
     let mut diag = Diagnostic::error(format!(
-        "cannot read the value {text:?}: expected {}",
+        "cannot read the value {:?}: expected {}",
+        value.get(text),
         err.expected
     ))
     .with_primary(inner, format!("expected {}", err.expected));
@@ -840,17 +855,17 @@ fn resolve_rule(
         subjects: rule
             .subjects
             .iter()
-            .filter_map(|s| names.resolve(s, "where.subject", errors))
+            .filter_map(|s| names.resolve(&s.value, s.span, "where.subject", errors))
             .collect(),
         properties: rule
             .properties
             .iter()
-            .filter_map(|p| properties.resolve(p, "where.property", errors))
+            .filter_map(|p| properties.resolve(&p.value, p.span, "where.property", errors))
             .collect(),
         sources: rule
             .sources
             .iter()
-            .filter_map(|s| sources.resolve(s, "where.source", errors))
+            .filter_map(|s| sources.resolve(&s.value, s.span, "where.source", errors))
             .collect(),
     };
     RuleRecord {
