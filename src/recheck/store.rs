@@ -251,6 +251,11 @@ fn encode<T: Serialize>(value: &T) -> Option<Vec<u8>> {
     with_whole_spans(|| postcard::to_stdvec(value).ok())
 }
 
+/// The records of a block [`encode`] wrote.
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    with_whole_spans(|| postcard::from_bytes(bytes).ok())
+}
+
 /// A store file being written; blocks are placed in it as they come.
 struct Writer {
     file: Pending,
@@ -304,7 +309,12 @@ impl<'s> Reader<'s> {
             return None;
         }
         if self.open[i].is_none() {
-            self.open[i] = Some(std::fs::File::open(self.names.file(name)?).ok()?);
+            let file = std::fs::File::open(self.names.file(name)?).ok()?;
+            // The length the state gives bounds what is read below; it must be the file's.
+            if file.metadata().ok()?.len() != *len {
+                return None;
+            }
+            self.open[i] = Some(file);
         }
         let file = self.open[i].as_mut()?;
         file.seek(SeekFrom::Start(block.at)).ok()?;
@@ -316,7 +326,7 @@ impl<'s> Reader<'s> {
     /// The records that are not claims.
     pub fn definitions(&mut self) -> Option<Definitions> {
         let bytes = self.bytes(&self.store.definitions?)?;
-        with_whole_spans(|| postcard::from_bytes(&bytes).ok())
+        decode(&bytes)
     }
 
     /// A family's claims, in load order (none when it has no block).
@@ -325,7 +335,7 @@ impl<'s> Reader<'s> {
             return Some(Vec::new());
         };
         let bytes = self.bytes(&block)?;
-        with_whole_spans(|| postcard::from_bytes(&bytes).ok())
+        decode(&bytes)
     }
 }
 
@@ -439,5 +449,18 @@ mod tests {
             Reader::new(&names, &store).definitions().is_none(),
             "an emptied file"
         );
+    }
+
+    /// A state comes with the data set: the sizes it gives are held to what is on disk before
+    /// anything is allocated for them.
+    #[test]
+    fn sizes_a_state_gives_are_checked_before_they_are_allocated() {
+        let (_dir, _, _, names, store) = fixture(2);
+        let mut says_more = store.clone();
+        says_more.files[0].1 = u64::MAX / 2;
+        says_more.families[0].1.len = u64::MAX / 4;
+        let root = says_more.families[0].0;
+        assert!(Reader::new(&names, &says_more).family(root).is_none());
+        assert!(Reader::new(&names, &store).family(root).is_some());
     }
 }
