@@ -176,11 +176,7 @@ impl<'t, 'i> Fields<'t, 'i> {
 
     /// An optional string field.
     pub fn string(&mut self, key: &str) -> Option<Spanned<String>> {
-        let (value, span) = self.string_ref(key)?;
-        Some(Spanned {
-            value: value.to_string(),
-            span,
-        })
+        self.string_ref(key).map(owned)
     }
 
     /// An optional string field, kept as [`RawStr`].
@@ -207,11 +203,7 @@ impl<'t, 'i> Fields<'t, 'i> {
 
     /// A string field that must be present and not blank.
     pub fn required_string(&mut self, key: &str) -> Option<Spanned<String>> {
-        let (value, span) = self.required_string_ref(key)?;
-        Some(Spanned {
-            value: value.to_string(),
-            span,
-        })
+        self.required_string_ref(key).map(owned)
     }
 
     /// [`Fields::required_string`], kept as [`RawStr`].
@@ -252,11 +244,7 @@ impl<'t, 'i> Fields<'t, 'i> {
 
     /// See [`Fields::id_ref`].
     pub fn id(&mut self, key: &str, required: bool, extra: &str) -> Option<Spanned<String>> {
-        let (value, span) = self.id_ref(key, required, extra)?;
-        Some(Spanned {
-            value: value.to_string(),
-            span,
-        })
+        self.id_ref(key, required, extra).map(owned)
     }
 
     /// [`Fields::id`], kept as [`RawStr`].
@@ -486,6 +474,14 @@ impl<'t, 'i> Fields<'t, 'i> {
                 )
             })
             .collect()
+    }
+}
+
+/// A string read from a table, owned.
+fn owned((value, span): (&str, Span)) -> Spanned<String> {
+    Spanned {
+        value: value.to_string(),
+        span,
     }
 }
 
