@@ -61,7 +61,7 @@ impl Prepared {
                 .as_ref()
                 .and_then(|(_, names)| Pending::start(names, FileKind::Segment))
         };
-        let (pending, placed, whole) = match &mut self.how {
+        let (pending, placed, whole, full_store) = match &mut self.how {
             How::Unchanged { segments } => {
                 let mut doc = Document::start(out, framing)?;
                 let mut run = Run::default();
@@ -77,14 +77,27 @@ impl Prepared {
             }
             How::Full { data, report, .. } => {
                 let mut pending = start_segment(&self.store);
-                let mut tee = Tee {
-                    out,
-                    copy: pending.as_mut(),
-                };
-                let mut doc = Document::start(&mut tee, framing)?;
-                doc.findings(&report.findings, |f| format.finding_text(data, f))?;
-                let placed = doc.finish(&tail)?;
-                (pending, placed, true)
+                let names = self.store.as_ref().map(|(_, names)| names);
+                let data: &crate::model::Dataset = data;
+                // The store holds every resolved claim (224 MB at a million claims) and does not
+                // depend on the report: it is written on a thread of its own, beside the report.
+                // When the report fails, the store is left unnamed by any state, and the next
+                // state kept removes it.
+                let (placed, stored) = std::thread::scope(|scope| {
+                    let stored = names.map(|names| {
+                        scope.spawn(move || Store::write_all(names, data, &family_roots(data)))
+                    });
+                    let mut tee = Tee {
+                        out,
+                        copy: pending.as_mut(),
+                    };
+                    let placed = Document::start(&mut tee, framing).and_then(|mut doc| {
+                        doc.findings(&report.findings, |f| format.finding_text(data, f))?;
+                        doc.finish(&tail)
+                    });
+                    (placed, stored.and_then(|s| s.join().ok().flatten()))
+                });
+                (pending, placed?, true, stored)
             }
             How::Partial {
                 data,
@@ -129,21 +142,23 @@ impl Prepared {
                 run.flush(&mut doc, segments)?;
                 let in_report = doc.finish(&tail)?;
                 let placed = if whole { in_report } else { kept };
-                (pending, placed, whole)
+                (pending, placed, whole, None)
             }
         };
-        self.keep(pending, placed, whole);
+        self.keep(pending, placed, whole, full_store);
         Ok(())
     }
 
     /// Stores the state for the next run, once the new segment (`pending`) is complete:
     /// `placed` gives each finding's text, in the new segment when `whole` or when the finding
-    /// was recomputed, else where it already was.
+    /// was recomputed, else where it already was. A full check's store (`full_store`) was
+    /// written beside its report.
     pub(super) fn keep(
         &mut self,
         pending: Option<Pending>,
         placed: Vec<std::ops::Range<u64>>,
         whole: bool,
+        full_store: Option<Store>,
     ) {
         let (Some(pending), Some((cache, names))) = (pending, &self.store) else {
             return;
@@ -203,7 +218,7 @@ impl Prepared {
         }
         state.segments = segments;
         let stored = match &self.how {
-            How::Full { data, .. } => Store::write_all(names, data, &family_roots(data)),
+            How::Full { .. } => full_store,
             How::Partial { data, families, .. } => {
                 state
                     .store
