@@ -6,8 +6,7 @@ use std::collections::hash_map::Entry;
 
 use rayon::prelude::*;
 
-use super::fields::RawStr;
-use super::fields::RawValue;
+use super::fields::{RawStr, RawValue};
 use super::parse::{RawClaim, RawEntity, RawFile, RawRule, RawSource, type_word};
 use super::suggest::{did_you_mean, help_for};
 use crate::diag::Diagnostic;
@@ -123,6 +122,9 @@ trait FindEntity: Sync {
     /// The entity `name` names, if any (no error when none).
     fn lookup(&self, name: &str) -> Option<EntityIdx>;
 
+    /// The error for a `name` (written at `span`, under `key`) that names no entity.
+    fn unknown(&self, name: &str, span: Span, key: &str) -> Diagnostic;
+
     /// The entity `name` (written at `span`) names; an error when none does.
     fn resolve(
         &self,
@@ -130,7 +132,13 @@ trait FindEntity: Sync {
         span: Span,
         key: &str,
         errors: &mut Vec<Diagnostic>,
-    ) -> Option<EntityIdx>;
+    ) -> Option<EntityIdx> {
+        let found = self.lookup(name);
+        if found.is_none() {
+            errors.push(self.unknown(name, span, key));
+        }
+        found
+    }
 }
 
 /// The names of a data set resolved before (a re-check's): every id, name and alias folded,
@@ -142,21 +150,9 @@ impl FindEntity for NameMap<EntityIdx> {
         self.get(&fold(name)).copied()
     }
 
-    fn resolve(
-        &self,
-        name: &str,
-        span: Span,
-        key: &str,
-        errors: &mut Vec<Diagnostic>,
-    ) -> Option<EntityIdx> {
-        let found = self.lookup(name);
-        if found.is_none() {
-            errors.push(
-                Diagnostic::error(format!("`{key}` names an entity that is not defined"))
-                    .with_primary(span, "no entity has this id, name or alias"),
-            );
-        }
-        found
+    fn unknown(&self, _name: &str, span: Span, key: &str) -> Diagnostic {
+        Diagnostic::error(format!("`{key}` names an entity that is not defined"))
+            .with_primary(span, "no entity has this id, name or alias")
     }
 }
 
@@ -167,20 +163,8 @@ impl FindEntity for EntityNames {
             .or_else(|| self.names.get(&fold(name)).map(|(idx, _)| *idx))
     }
 
-    fn resolve(
-        &self,
-        name: &str,
-        span: Span,
-        key: &str,
-        errors: &mut Vec<Diagnostic>,
-    ) -> Option<EntityIdx> {
-        if let Some(idx) = self.ids.get(name) {
-            return Some(idx);
-        }
-        if let Some((idx, _)) = self.names.get(&fold(name)) {
-            return Some(*idx);
-        }
-        let mut diag = Diagnostic::error(format!(
+    fn unknown(&self, name: &str, span: Span, key: &str) -> Diagnostic {
+        let diag = Diagnostic::error(format!(
             "`{key}` names an entity `{name}`, which is not defined"
         ))
         .with_primary(span, "no entity has this id, name or alias");
@@ -193,13 +177,11 @@ impl FindEntity for EntityNames {
                 .chain(self.ids.ids.keys().map(String::as_str)),
         )
         .map(|folded| self.spelling.get(folded).map_or(folded, String::as_str));
-        diag = match guess {
+        match guess {
             Some(g) => diag.with_help(format!("did you mean `{g}`?")),
             None => diag
                 .with_help("add an [[entity]] record, or this spelling to an entity's `aliases`"),
-        };
-        errors.push(diag);
-        None
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use crate::engine::{Summary, family_roots};
 use crate::load::cache::Cache;
-use crate::model::Timing;
+use crate::model::{Dataset, Timing};
 use crate::report::document::Document;
 
 use super::state::{self, Entry, FileKind, Names, Pending, Segment, Segments, Tee};
@@ -78,7 +78,7 @@ impl Prepared {
             How::Full { data, report, .. } => {
                 let mut pending = start_segment(&self.store);
                 let names = self.store.as_ref().map(|(_, names)| names);
-                let data: &crate::model::Dataset = data;
+                let data: &Dataset = data;
                 // The store holds every resolved claim (224 MB at a million claims) and does not
                 // depend on the report: it is written on a thread of its own, beside the report.
                 // When the report fails, the store is left unnamed by any state, and the next
