@@ -477,25 +477,37 @@ fn resolve_claims(
     tables: &Tables<'_>,
     errors: &mut Vec<Diagnostic>,
 ) {
-    // Each claim is resolved on its own (references, value, time), in parallel by file; ids
-    // are then given and checked in file order, which keeps default ids and duplicate
-    // reports independent of the thread count.
-    let shared: &Dataset = data;
-    let resolved: Vec<FileClaims> = files
-        .into_par_iter()
-        .map(|file| resolve_file_claims(shared, file, tables))
-        .collect();
-    let total = resolved.iter().map(|f| f.claims.len()).sum();
-    // Exactly: grown by doubling, the largest vector of the data set ends up to twice its size.
-    let mut claims = Vec::with_capacity(total);
-    let mut id_spans = Vec::with_capacity(total);
-    for file in resolved {
-        errors.extend(file.errors);
-        for ResolvedClaim { claim, id_span } in file.claims {
-            id_spans.push(id_span);
-            claims.push(claim);
-        }
+    // Each claim is resolved on its own (references, value, time), in parallel by file,
+    // straight into its place in the data set's vector: one slot per raw claim, the vector
+    // carved into a slice per file, so a claim is built once and never moved between vectors
+    // (at 1M claims, moving them out of per-file vectors took 0.5 s on one thread). Ids are then
+    // given and checked in file order, which keeps default ids and duplicate reports
+    // independent of the thread count.
+    let total = files.iter().map(|f| f.claims.len()).sum();
+    let mut slots: Vec<Option<Claim>> = Vec::new();
+    slots.resize_with(total, || None);
+    let mut id_slots: Vec<Option<Span>> = vec![None; total];
+    let mut work = Vec::with_capacity(files.len());
+    let (mut claims_left, mut ids_left) = (&mut slots[..], &mut id_slots[..]);
+    for file in files {
+        let n = file.claims.len();
+        let (claims_here, rest) = std::mem::take(&mut claims_left).split_at_mut(n);
+        let (ids_here, ids_rest) = std::mem::take(&mut ids_left).split_at_mut(n);
+        (claims_left, ids_left) = (rest, ids_rest);
+        work.push((file, claims_here, ids_here));
     }
+    let shared: &Dataset = data;
+    let file_errors: Vec<Vec<Diagnostic>> = work
+        .into_par_iter()
+        .map(|(file, claims, ids)| resolve_file_claims(shared, file, tables, claims, ids))
+        .collect();
+    errors.extend(file_errors.into_iter().flatten());
+    // A slot stays empty only for a claim that could not be resolved, which fails the load.
+    // `Option<Claim>` is as large as `Claim`, so `filter_map` reuses the vector in place;
+    // `flatten` would not (Rust 1.95), and would copy every claim into 300 MB more at 1M.
+    #[allow(clippy::filter_map_identity)]
+    let mut claims: Vec<Claim> = slots.into_iter().filter_map(|claim| claim).collect();
+    let id_spans: Vec<Span> = id_slots.into_iter().flatten().collect();
     number_default_ids(data, claims.iter_mut());
     report_duplicate_claim_ids(&claims, &id_spans, errors);
     data.claims = claims;
@@ -543,13 +555,11 @@ pub(crate) fn resolve_more_claims(
     let mut errors = Vec::new();
     let mut claims = Vec::new();
     for raw in files {
-        let file = ClaimFile {
-            only_source: (raw.sources.len() == 1).then(|| raw.sources[0].id.value.clone()),
-            claims: raw.claims,
-        };
-        let resolved = resolve_file_claims(data, file, &tables);
-        errors.extend(resolved.errors);
-        claims.extend(resolved.claims.into_iter().map(|r| r.claim));
+        let only_source = (raw.sources.len() == 1).then(|| raw.sources[0].id.value.as_str());
+        for claim in raw.claims {
+            let resolved = resolve_claim(data, claim, only_source, &tables, &mut errors);
+            claims.extend(resolved.map(|r| r.claim));
+        }
     }
     if errors.is_empty() {
         Ok(claims)
@@ -582,26 +592,26 @@ fn report_duplicate_claim_ids(claims: &[Claim], id_spans: &[Span], errors: &mut 
     }
 }
 
-/// One file's claims, resolved, and what was wrong with the others.
-struct FileClaims {
-    claims: Vec<ResolvedClaim>,
-    errors: Vec<Diagnostic>,
-}
-
-/// Resolves a file's claims into a new vector, freeing the raw records as it goes: at no time
-/// does the loader hold a data set's raw claims and its resolved claims whole.
-fn resolve_file_claims(data: &Dataset, file: ClaimFile, tables: &Tables<'_>) -> FileClaims {
+/// Resolves a file's claims into their slots, freeing the raw records as it goes: at no time
+/// does the loader hold a data set's raw claims and its resolved claims whole. Returns what
+/// was wrong with the claims whose slots stay empty.
+fn resolve_file_claims(
+    data: &Dataset,
+    file: ClaimFile,
+    tables: &Tables<'_>,
+    claims: &mut [Option<Claim>],
+    id_spans: &mut [Option<Span>],
+) -> Vec<Diagnostic> {
     let only_source = file.only_source.as_deref();
-    let mut out = FileClaims {
-        claims: Vec::with_capacity(file.claims.len()),
-        errors: Vec::new(),
-    };
-    for claim in file.claims {
-        if let Some(resolved) = resolve_claim(data, claim, only_source, tables, &mut out.errors) {
-            out.claims.push(resolved);
+    let mut errors = Vec::new();
+    let slots = claims.iter_mut().zip(id_spans);
+    for (raw, (claim, id_span)) in file.claims.into_iter().zip(slots) {
+        if let Some(resolved) = resolve_claim(data, raw, only_source, tables, &mut errors) {
+            *claim = Some(resolved.claim);
+            *id_span = Some(resolved.id_span);
         }
     }
-    out
+    errors
 }
 
 /// A claim with every reference and its value resolved, still without its id when the file
