@@ -7,10 +7,11 @@
 #
 # Data sets are generated once into target/bench-data/<N>/ (examples/gen.rs, seed 1) and
 # reused. For each size, side by side, wall time, claims/s and peak RSS (from /usr/bin/time);
-# the check and the floor run RUNS times (default 3): the fastest time, the largest peak.
+# every timed comparison (check, floor, re-check, DuckDB) runs RUNS times (default 3): the
+# fastest time, the largest peak.
 #   check      crosscheck check DIR --today 2026-01-01 --format json --no-cache (every default rule)
-#   cache      the same with the cache: a run that fills it, then a re-run after changing one
-#              figure in one file (a partial re-check; the file is restored afterwards); then
+#   cache      the same with the cache: a run that fills it, then re-runs each after changing one
+#              figure in one file (partial re-checks; the file is restored afterwards); then
 #              the same with the human report
 #   floor      examples/floor.rs: read and deserialize the same files with the toml crate into
 #              plain serde structs, in parallel, nothing else
@@ -88,6 +89,20 @@ measure_best() {
     WALL=$best_wall RSS=$most_rss
 }
 
+# recheck_best NAME CMD...: `measure` RUNS times, each run after a new real edit of $EDIT (its
+# first whole-number figure goes up by another 1,000), so that every run is a partial re-check.
+# Fastest time, largest peak, as `measure_best`.
+recheck_best() {
+    local best_wall="" most_rss=0 i
+    for ((i = 0; i < ${RUNS:-3}; i++)); do
+        perl -0pi -e 's/^value = (\d+)$/"value = ".($1+1000)/me' "$EDIT"
+        measure "$@"
+        best_wall=$(awk -v a="$WALL" -v b="$best_wall" 'BEGIN { print (b == "" || a < b) ? a : b }')
+        most_rss=$(( RSS > most_rss ? RSS : most_rss ))
+    done
+    WALL=$best_wall RSS=$most_rss
+}
+
 # key=value from a file
 get() { awk -v k="$2" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }' "$1"; }
 
@@ -138,16 +153,14 @@ for N in $SIZES; do
         # goes up by 1,000, so findings change.
         EDIT=$(grep -l -m1 -E '^value = [0-9]+$' "$DIR"/20*/*.toml 2>/dev/null | head -1 || true)
         cp "$EDIT" "$OUT/edited.orig"
-        perl -0pi -e 's/^value = (\d+)$/"value = ".($1+1000)/me' "$EDIT"
-        measure cached "$BIN" check "$DIR" --today 2026-01-01 --format json --timings
+        recheck_best cached "$BIN" check "$DIR" --today 2026-01-01 --format json --timings
         cp "$OUT/edited.orig" "$EDIT"
         HOW=$(grep '^recheck:' "$OUT/cached.err" | sed 's/^recheck: //')
         row "$N" "cache-re" "$WALL" "$(rate "$C" "$WALL")" "$(mib "$RSS")" "re-run after editing one figure: $HOW"
         RECHECK_WALL=$WALL
         # The same with the human report (the default format), which keeps its own state.
         measure humanfill "$BIN" check "$DIR" --today 2026-01-01
-        perl -0pi -e 's/^value = (\d+)$/"value = ".($1+1000)/me' "$EDIT"
-        measure humanre "$BIN" check "$DIR" --today 2026-01-01 --timings
+        recheck_best humanre "$BIN" check "$DIR" --today 2026-01-01 --timings
         cp "$OUT/edited.orig" "$EDIT"
         HOW=$(grep '^recheck:' "$OUT/humanre.err" | sed 's/^recheck: //')
         row "$N" "human-re" "$WALL" "$(rate "$C" "$WALL")" "$(mib "$RSS")" "the same, human report: $HOW"
@@ -159,7 +172,7 @@ for N in $SIZES; do
     measure export "$BIN" export "$DIR" --format jsonl --output "$JSONL" "${NO_CACHE[@]}"
     row "$N" export "$WALL" "$(rate "$C" "$WALL")" "$(mib "$RSS")" "crosscheck export --format jsonl"
     if [[ -n $DUCKDB ]]; then
-        measure duckdb "$DUCKDB" bench/selfjoin.py "$JSONL"
+        measure_best duckdb "$DUCKDB" bench/selfjoin.py "$JSONL"
         LOAD=$(get "$OUT/duckdb.out" load_seconds)
         QUERY=$(get "$OUT/duckdb.out" query_seconds)
         row "$N" duckdb "$WALL" "$(rate "$C" "$WALL")" "$(mib "$RSS")" "load JSONL ${LOAD}s + self-join ${QUERY}s ($(get "$OUT/duckdb.out" pairs) pairs)"
