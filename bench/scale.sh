@@ -83,6 +83,7 @@ measure_best() {
     local best_wall="" most_rss=0 i
     : >"$OUT/$1.all"
     for ((i = 0; i < ${RUNS:-3}; i++)); do
+        ${BEFORE_EACH_RUN:-:}
         measure "$@"
         cat "$OUT/$1.out" >>"$OUT/$1.all"
         best_wall=$(awk -v a="$WALL" -v b="$best_wall" 'BEGIN { print (b == "" || a < b) ? a : b }')
@@ -91,19 +92,10 @@ measure_best() {
     WALL=$best_wall RSS=$most_rss
 }
 
-# recheck_best NAME CMD...: `measure` RUNS times, each run after a new real edit of $EDIT (its
-# first whole-number figure goes up by another 1,000), so that every run is a partial re-check.
-# Fastest time, largest peak, as `measure_best`.
-recheck_best() {
-    local best_wall="" most_rss=0 i
-    for ((i = 0; i < ${RUNS:-3}; i++)); do
-        perl -0pi -e 's/^value = (\d+)$/"value = ".($1+1000)/me' "$EDIT"
-        measure "$@"
-        best_wall=$(awk -v a="$WALL" -v b="$best_wall" 'BEGIN { print (b == "" || a < b) ? a : b }')
-        most_rss=$(( RSS > most_rss ? RSS : most_rss ))
-    done
-    WALL=$best_wall RSS=$most_rss
-}
+# recheck_best NAME CMD...: `measure_best`, each run after a new real edit of $EDIT (its first
+# whole-number figure goes up by another 1,000), so that every run is a partial re-check.
+edit_figure() { perl -0pi -e 's/^value = (\d+)$/"value = ".($1+1000)/me' "$EDIT"; }
+recheck_best() { BEFORE_EACH_RUN=edit_figure measure_best "$@"; }
 
 # key=value from a file
 get() { awk -v k="$2" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }' "$1"; }
