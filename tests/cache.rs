@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{TODAY, crosscheck_command, example_copy, stdout};
+use common::{TODAY, crosscheck_command, edit_file, example_copy, replace, stdout};
 
 fn check(data: &Path, extra: &[&str]) -> String {
     check_as("json", data, extra)
@@ -124,15 +124,11 @@ fn runs_writing_the_cache_at_once_agree() {
 fn an_edited_file_is_parsed_again() {
     let (_dir, data) = example_copy();
     let before = check(&data, &[]);
-    let file = data.join("weekly-blitz-2021-02-11.toml");
-    let text = std::fs::read_to_string(&file).unwrap();
-    let edited = text.replacen(
+    edit_file(
+        &data.join("weekly-blitz-2021-02-11.toml"),
         "\"between 2,500 and 6,000\"",
         "\"between 2,500 and 5,000\"",
-        1,
     );
-    assert_ne!(edited, text);
-    std::fs::write(&file, edited).unwrap();
     let after = check(&data, &[]);
     assert_ne!(after, before, "the edit shows");
     assert!(after.contains("between 2,500 and 5,000"));
@@ -193,10 +189,10 @@ fn a_damaged_recheck_state_never_changes_the_report() {
     let (_dir, data) = example_copy();
     let file = data.join("weekly-blitz-2021-02-11.toml");
     let original = std::fs::read_to_string(&file).unwrap();
-    let edited = original.replacen(
+    let edited = replace(
+        &original,
         "\"between 2,500 and 6,000\"",
         "\"between 2,500 and 5,000\"",
-        1,
     );
     let damages: [(&str, DamageState); 11] = [
         ("the segment truncated", |f| truncate(&f.segment, |n| n / 2)),
@@ -346,7 +342,7 @@ fn the_cache_does_not_keep_what_no_longer_serves() {
     let shared = tempfile::tempdir().unwrap();
     let shared_arg = shared.path().to_str().unwrap();
     check_markdown(&data, &["--cache-dir", shared_arg]);
-    std::fs::write(&file, original.replacen("6,000", "5,000", 1)).unwrap();
+    std::fs::write(&file, replace(&original, "6,000", "5,000")).unwrap();
     check_markdown(&data, &["--cache-dir", shared_arg]);
     check_markdown(&data, &[]);
     let now = entries(&data);
@@ -396,7 +392,7 @@ fn json_and_human_rechecks_keep_their_own_state() {
     run("json");
     run("human");
     for (i, figure) in ["5,000", "5,500"].into_iter().enumerate() {
-        std::fs::write(&file, original.replacen("6,000", figure, 1)).unwrap();
+        std::fs::write(&file, replace(&original, "6,000", figure)).unwrap();
         for format in ["json", "human"] {
             let (report, partial) = run(format);
             assert!(partial, "edit {i}, {format}: not a partial re-check");
@@ -422,7 +418,7 @@ fn a_check_of_named_files_prunes_nothing() {
     let file = data.join("weekly-blitz-2021-02-11.toml");
     let original = std::fs::read_to_string(&file).unwrap();
     for (i, figure) in ["5,000", "5,500"].into_iter().enumerate() {
-        std::fs::write(&file, original.replacen("6,000", figure, 1)).unwrap();
+        std::fs::write(&file, replace(&original, "6,000", figure)).unwrap();
         let mut command = crosscheck_command();
         command
             .current_dir(&data)
@@ -449,15 +445,11 @@ fn a_check_of_named_files_prunes_nothing() {
 #[test]
 fn a_text_copy_that_is_a_data_file_is_searched_whole() {
     let (_dir, data) = example_copy();
-    let file = data.join("weekly-blitz-2021-02-11.toml");
-    let text = std::fs::read_to_string(&file).unwrap();
-    let with_copy = text.replacen(
+    edit_file(
+        &data.join("weekly-blitz-2021-02-11.toml"),
         "id = \"weekly-blitz-2021-02-11\"\n",
         "id = \"weekly-blitz-2021-02-11\"\ntext = \"un-mt-27.toml\"\n",
-        1,
     );
-    assert_ne!(with_copy, text);
-    std::fs::write(&file, with_copy).unwrap();
     let expected = check(&data, &["--no-cache"]);
     assert!(expected.contains("quote-not-found"), "the copy is searched");
     assert_eq!(check(&data, &[]), expected, "cold");

@@ -18,7 +18,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::time::Instant;
 
-use common::{TODAY, code, copy_dir, crosscheck_command, example_copy, stdout};
+use common::{TODAY, code, copy_dir, crosscheck_command, example_copy, replace, stdout};
 
 // ------------------------------------------------------------------------------------------
 // Running crosscheck
@@ -1054,12 +1054,6 @@ enum Effect {
 
 fn existing(text: Option<&str>) -> &str {
     text.expect("the edited file exists")
-}
-
-/// `text` with the first `from` replaced by `to`; `from` must occur.
-fn replace(text: &str, from: &str, to: &str) -> String {
-    assert!(text.contains(from), "{from:?} is not in the file");
-    text.replacen(from, to, 1)
 }
 
 /// The `[[claim]]` with `id = "<id>"`: from its header to the next record's header (or the

@@ -19,6 +19,19 @@ pub const EXAMPLE: &str = "examples/afghanistan";
 /// "Today" for every check the tests run, so that reports do not change with the date.
 pub const TODAY: &str = "2026-01-01";
 
+/// `text` with the first `from` replaced by `to`. `from` must occur: an edit that silently
+/// changed nothing would let a test pass without testing anything.
+pub fn replace(text: &str, from: &str, to: &str) -> String {
+    assert!(text.contains(from), "{from:?} is not in the text");
+    text.replacen(from, to, 1)
+}
+
+/// Replaces the first `from` in the file at `path` by `to` (see [`replace`]).
+pub fn edit_file(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    std::fs::write(path, replace(&text, from, to)).unwrap();
+}
+
 /// The crate folder: the working directory of integration tests, which paths in reports are
 /// relative to.
 pub fn root() -> &'static Path {
